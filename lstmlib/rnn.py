@@ -1,0 +1,329 @@
+"""Vanilla RNN in numpy, plus the pieces every recurrent model of lstmlib shares.
+
+Shape letters (used in every docstring of this module):
+N batch, T time steps, D input size, H hidden size, K output size.
+Arrays are time-first: x is (T, N, D); vectors are rows, so x_t @ W_xh.
+
+    a_t = x_t W_xh + h_{t-1} W_hh + b_h        pre-activation      (N, H)
+    h_t = phi(a_t)                              phi = tanh or identity ("linear")
+    y_t = h_t W_hy + b_y                        output scores       (N, K)
+
+Shared pieces: ``sigmoid``, the ``Params`` mixin (dict / flat-vector views of a
+frozen parameter dataclass), ``Gradients`` (what every ``*_backward`` returns)
+and the output layer ``output_forward`` / ``output_backward``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
+
+__all__ = ["sigmoid", "Params", "Gradients", "RNNParams", "RNNTrace", "rnn_step", "rnn_step_backward",
+           "rnn_forward", "rnn_backward", "output_forward", "output_backward"]
+
+ACTIVATIONS = ("tanh", "linear")
+
+
+def sigmoid(a):
+    """sigma(a) = 1 / (1 + exp(-a)), computed as 0.5 tanh(a/2) + 0.5 (never overflows)."""
+    return 0.5 * np.tanh(0.5 * a) + 0.5
+
+
+class Params:
+    """Mixin for frozen parameter dataclasses whose array fields are named after the math.
+
+    Subclasses define ``_anchor`` (a (D, H) field) and ``shapes(D, H, K)`` (name -> shape).
+    The output layer W_hy (H, K), b_y (K,) is optional: both None when K is None.
+    """
+    _anchor = "W_xh"
+
+    @staticmethod
+    def shapes(D: int, H: int, K: int | None) -> dict:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @staticmethod
+    def _out_shapes(H, K):
+        return {} if K is None else {"W_hy": (H, K), "b_y": (K,)}
+
+    def __post_init__(self):
+        anchor = as_real_array(getattr(self, self._anchor), self._anchor, 2, "(D, H)")
+        if (self.W_hy is None) != (self.b_y is None):
+            raise ValueError(f"W_hy and b_y must both be arrays or both be None, got "
+                             f"{type(self.W_hy).__name__} and {type(self.b_y).__name__}")
+        K = None
+        if self.W_hy is not None:
+            K = as_real_array(self.W_hy, "W_hy", 2, "(H, K)").shape[1]
+        dtype = anchor.dtype
+        for name, shape in self.shapes(*anchor.shape, K).items():
+            arr = as_real_array(getattr(self, name), name, len(shape), dtype=dtype)
+            check_shape(arr, name, shape)
+            object.__setattr__(self, name, arr)
+
+    # sizes ---------------------------------------------------------------
+    @property
+    def D(self) -> int:
+        return getattr(self, self._anchor).shape[0]
+
+    @property
+    def H(self) -> int:
+        return getattr(self, self._anchor).shape[1]
+
+    @property
+    def K(self) -> int | None:
+        return None if self.W_hy is None else self.W_hy.shape[1]
+
+    @property
+    def dtype(self):
+        return getattr(self, self._anchor).dtype
+
+    def names(self) -> list:
+        """Names of the array fields, in the order of ``to_vector``."""
+        return list(self.shapes(self.D, self.H, self.K))
+
+    # constructors ----------------------------------------------------------
+    @classmethod
+    def init(cls, D: int, H: int, K: int | None = None, *, rng: np.random.Generator, **options):
+        """Uniform(-1/sqrt(H), 1/sqrt(H)) entries, like torch.nn.RNN/LSTM/GRU's default."""
+        D, H = check_positive_int(D, "D"), check_positive_int(H, "H")
+        K = None if K is None else check_positive_int(K, "K")
+        check_instance(rng, "rng", np.random.Generator)
+        s = 1.0 / np.sqrt(H)
+        arrays = {name: rng.uniform(-s, s, shape) for name, shape in cls.shapes(D, H, K).items()}
+        return cls(**arrays, **options)
+
+    @classmethod
+    def from_dict(cls, d: dict, **options):
+        """Build from {name: array}; keys must be exactly the parameter names."""
+        check_instance(d, "d", dict)
+        fields = {f.name for f in dataclasses.fields(cls)} - set(options)
+        unknown = set(d) - fields
+        if unknown:
+            raise ValueError(f"d has unknown keys {sorted(unknown)}, expected some of {sorted(fields)}")
+        try:
+            return cls(**d, **options)
+        except TypeError as exc:  # a missing required field
+            raise ValueError(f"d is missing parameters for {cls.__name__}: {exc}") from None
+
+    def to_dict(self) -> dict:
+        """{name: copy of array} for every array field that is present."""
+        return {name: getattr(self, name).copy() for name in self.names()}
+
+    def to_vector(self) -> np.ndarray:
+        """All parameters flattened and concatenated in ``names()`` order."""
+        return np.concatenate([getattr(self, name).ravel() for name in self.names()])
+
+    def from_vector(self, v):
+        """New parameters of the same shapes (and options) filled from a flat vector."""
+        v = as_real_array(v, "v", 1, "(P,)", dtype=self.dtype)
+        check_shape(v, "v", (self.size,), "(P,)")
+        arrays, start = {}, 0
+        for name in self.names():
+            shape = getattr(self, name).shape
+            n = int(np.prod(shape))
+            arrays[name] = v[start:start + n].reshape(shape).copy()
+            start += n
+        return dataclasses.replace(self, **arrays)
+
+    @property
+    def size(self) -> int:
+        """Number of scalar parameters P."""
+        return sum(getattr(self, name).size for name in self.names())
+
+    def zeros_like(self):
+        return dataclasses.replace(self, **{n: np.zeros_like(getattr(self, n)) for n in self.names()})
+
+    def astype(self, dtype):
+        """Copy with every array cast to dtype (np.float32 or np.float64)."""
+        check_choice(np.dtype(dtype), "dtype", [np.dtype(np.float32), np.dtype(np.float64)])
+        return dataclasses.replace(self, **{n: getattr(self, n).astype(dtype) for n in self.names()})
+
+
+@dataclass(frozen=True, eq=False)
+class Gradients:
+    """What every ``*_backward`` returns.
+
+    dparams: gradients with the same field names as the parameters;
+    dx (T, N, D); dh0 (N, H); dc0 (N, H) for LSTMs, None otherwise;
+    dh (T, N, H): the total gradient delta h_t = dL/dh_t through all later steps.
+    """
+    dparams: Params
+    dx: np.ndarray
+    dh0: np.ndarray
+    dc0: np.ndarray | None
+    dh: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class RNNParams(Params):
+    """Vanilla RNN parameters; activation is "tanh" or "linear" (phi = identity)."""
+    W_xh: np.ndarray                 # (D, H)
+    W_hh: np.ndarray                 # (H, H)
+    b_h: np.ndarray                  # (H,)
+    W_hy: np.ndarray | None = None   # (H, K)
+    b_y: np.ndarray | None = None    # (K,)
+    activation: str = "tanh"
+
+    def __post_init__(self):
+        check_choice(self.activation, "activation", ACTIVATIONS)
+        super().__post_init__()
+
+    @staticmethod
+    def shapes(D, H, K=None):
+        return {"W_xh": (D, H), "W_hh": (H, H), "b_h": (H,), **Params._out_shapes(H, K)}
+
+
+@dataclass(frozen=True, eq=False)
+class RNNTrace:
+    """Every intermediate of ``rnn_forward``: x (T,N,D), h0 (N,H), a and h (T,N,H), y (T,N,K) or None."""
+    x: np.ndarray
+    h0: np.ndarray
+    a: np.ndarray
+    h: np.ndarray
+    y: np.ndarray | None = None
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """h_{t-1} for t = 0..T-1, shape (T, N, H)."""
+        return np.concatenate([self.h0[None], self.h[:-1]])
+
+
+# ---------------------------------------------------------------- shared helpers
+def check_input(params, x, h0, c0=None, kinds=Params, with_c=False):
+    """Validate params, x (T, N, D), h0 (N, H), c0 (N, H); zeros for missing states."""
+    check_instance(params, "params", kinds)
+    x = as_real_array(x, "x", 3, "(T, N, D)", dtype=params.dtype)
+    check_shape(x, "x", (None, None, params.D), "(T, N, D)")
+    N, H = x.shape[1], params.H
+    states = []
+    for name, s in [("h0", h0), ("c0", c0)][:1 + with_c]:
+        if s is None:
+            s = np.zeros((N, H), params.dtype)
+        s = as_real_array(s, name, 2, "(N, H)", dtype=params.dtype)
+        check_shape(s, name, (N, H), "(N, H)")
+        states.append(s)
+    return (x, *states)
+
+
+def check_trace(params, trace, kinds, trace_kind):
+    check_instance(params, "params", kinds)
+    check_instance(trace, "trace", trace_kind)
+    check_shape(trace.x, "trace.x", (None, None, params.D), "(T, N, D)")
+    check_shape(trace.h, "trace.h", (None, None, params.H), "(T, N, H)")
+
+
+def upstream(params, trace, dh=None, dy=None):
+    """Direct gradient dL/dh_t (T, N, H) from dh and/or dy through the output layer,
+    plus (dW_hy, db_y)."""
+    T, N, H = trace.h.shape
+    if dh is None and dy is None:
+        raise ValueError("give dh (T, N, H) and/or dy (T, N, K), got neither")
+    total = np.zeros((T, N, H), params.dtype)
+    if dh is not None:
+        dh = as_real_array(dh, "dh", 3, "(T, N, H)", dtype=params.dtype)
+        check_shape(dh, "dh", (T, N, H), "(T, N, H)")
+        total += dh
+    dW_hy = None if params.K is None else np.zeros_like(params.W_hy)
+    db_y = None if params.K is None else np.zeros_like(params.b_y)
+    if dy is not None:
+        if params.K is None:
+            raise ValueError("dy needs an output layer (W_hy, b_y), got params without one")
+        dy = as_real_array(dy, "dy", 3, "(T, N, K)", dtype=params.dtype)
+        check_shape(dy, "dy", (T, N, params.K), "(T, N, K)")
+        dh_out, dW_hy, db_y = output_backward(params, trace.h, dy)
+        total += dh_out
+    return total, dW_hy, db_y
+
+
+def check_k(k):
+    return None if k is None else check_positive_int(k, "k")
+
+
+def output_forward(params, h):
+    """y_t = h_t W_hy + b_y for all t: h (T, N, H) -> y (T, N, K), or None without an output layer."""
+    if params.K is None:
+        return None
+    return h @ params.W_hy + params.b_y
+
+
+def output_backward(params, h, dy):
+    """Backward of y = h W_hy + b_y: returns dh (T,N,H), dW_hy (H,K), db_y (K,)."""
+    T, N, H = h.shape
+    dh = dy @ params.W_hy.T                                       # through h W_hy
+    dW_hy = h.reshape(T * N, H).T @ dy.reshape(T * N, -1)         # sum_t h_t^T dy_t
+    db_y = dy.sum(axis=(0, 1))                                    # bias gets the sum
+    return dh, dW_hy, db_y
+
+
+# ---------------------------------------------------------------- one step (teaching)
+def rnn_step(params: RNNParams, x_t, h_prev):
+    """One step: a = x_t W_xh + h_prev W_hh + b_h, h = phi(a). x_t (N, D), h_prev (N, H) -> (h, a)."""
+    check_instance(params, "params", RNNParams)
+    x_t = as_real_array(x_t, "x_t", 2, "(N, D)", dtype=params.dtype)
+    check_shape(x_t, "x_t", (None, params.D), "(N, D)")
+    h_prev = as_real_array(h_prev, "h_prev", 2, "(N, H)", dtype=params.dtype)
+    check_shape(h_prev, "h_prev", (x_t.shape[0], params.H), "(N, H)")
+    a = x_t @ params.W_xh + h_prev @ params.W_hh + params.b_h
+    h = np.tanh(a) if params.activation == "tanh" else a
+    return h, a
+
+
+def rnn_step_backward(params: RNNParams, dh, x_t, h_prev, h):
+    """Backward of ``rnn_step`` given dL/dh (N, H): returns (dx_t, dh_prev, {name: grad})."""
+    check_instance(params, "params", RNNParams)
+    dh, x_t, h_prev, h = (as_real_array(v, n, 2, dtype=params.dtype) for v, n in
+                          [(dh, "dh"), (x_t, "x_t"), (h_prev, "h_prev"), (h, "h")])
+    N = dh.shape[0]
+    for v, n, s in [(dh, "dh", (N, params.H)), (x_t, "x_t", (N, params.D)),
+                    (h_prev, "h_prev", (N, params.H)), (h, "h", (N, params.H))]:
+        check_shape(v, n, s)
+    da = dh * (1 - h ** 2) if params.activation == "tanh" else dh   # through phi
+    grads = {"W_xh": x_t.T @ da,                                    # a depends on W_xh via x_t W_xh
+             "W_hh": h_prev.T @ da,                                 # ... and on W_hh via h_prev W_hh
+             "b_h": da.sum(axis=0)}                                 # bias: sum over the batch
+    return da @ params.W_xh.T, da @ params.W_hh.T, grads
+
+
+# ---------------------------------------------------------------- whole sequence
+def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
+    """Run the RNN over x (T, N, D) from h0 (N, H) (zeros if None); returns the RNNTrace."""
+    x, h0 = check_input(params, x, h0, kinds=RNNParams)
+    T, N, D = x.shape
+    a = (x.reshape(T * N, D) @ params.W_xh).reshape(T, N, -1)   # x_t W_xh for all t at once
+    a += params.b_h
+    h = np.empty_like(a)
+    prev = h0
+    for t in range(T):
+        a[t] += prev @ params.W_hh                              # + h_{t-1} W_hh
+        h[t] = np.tanh(a[t]) if params.activation == "tanh" else a[t]
+        prev = h[t]
+    return RNNTrace(x=x, h0=h0, a=a, h=h, y=output_forward(params, h))
+
+
+def rnn_backward(params: RNNParams, trace: RNNTrace, dh=None, dy=None, k: int | None = None) -> Gradients:
+    """BPTT. dh (T, N, H): direct dL/dh_t; dy (T, N, K): dL/dy_t (through the output layer).
+
+    k: truncated BPTT, as torch with ``h = h.detach()`` every k steps: no gradient flows
+    from step t back into h_{t-1} when t % k == 0 (t > 0). None: full BPTT.
+    """
+    check_trace(params, trace, RNNParams, RNNTrace)
+    k = check_k(k)
+    g, dW_hy, db_y = upstream(params, trace, dh, dy)
+    T, N, H = g.shape
+    da = np.empty_like(g)
+    dh_tot = np.empty_like(g)
+    dh_next = np.zeros((N, H), params.dtype)
+    W_hhT = params.W_hh.T.copy()
+    for t in reversed(range(T)):
+        dh_tot[t] = g[t] + dh_next                              # direct + from step t+1
+        da[t] = dh_tot[t] * (1 - trace.h[t] ** 2) if params.activation == "tanh" else dh_tot[t]
+        dh_next = da[t] @ W_hhT                                 # through h_{t-1} W_hh
+        if k is not None and t > 0 and t % k == 0:
+            dh_next = np.zeros_like(dh_next)                    # truncation: cut the path
+    da2 = da.reshape(T * N, H)
+    dparams = RNNParams(W_xh=trace.x.reshape(T * N, -1).T @ da2,
+                        W_hh=trace.h_prev.reshape(T * N, H).T @ da2,
+                        b_h=da2.sum(axis=0), W_hy=dW_hy, b_y=db_y, activation=params.activation)
+    return Gradients(dparams=dparams, dx=da @ params.W_xh.T, dh0=dh_next, dc0=None, dh=dh_tot)
