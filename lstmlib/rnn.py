@@ -28,8 +28,10 @@ ACTIVATIONS = ("tanh", "linear")
 
 
 def sigmoid(a):
-    """sigma(a) = 1 / (1 + exp(-a)), computed as 0.5 tanh(a/2) + 0.5 (never overflows)."""
-    return 0.5 * np.tanh(0.5 * a) + 0.5
+    """sigma(a) = 1 / (1 + exp(-a)) = exp(a) / (1 + exp(a)), the form chosen by the sign of a
+    so that exp never overflows and tiny values keep full relative precision."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 
 class Params:

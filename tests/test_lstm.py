@@ -1,0 +1,91 @@
+"""LSTM: parity with torch.nn.LSTM (float64) incl. truncated BPTT, gate-by-gate step version, equations."""
+import numpy as np
+import pytest
+
+from lstmlib.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from lstmlib.rnn import sigmoid
+
+torch_bridge = pytest.importorskip("lstmlib.torch_bridge")
+
+SHAPES = [(1, 1, 1, 1, 2), (1, 3, 2, 4, 3), (5, 1, 3, 2, 2), (7, 4, 3, 5, 4), (12, 2, 6, 8, 3)]  # T, N, D, H, K
+MAX_REL = {}
+
+
+def rel(a, b):
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+def setup(T, N, D, H, K, seed):
+    rng = np.random.default_rng(seed)
+    p = LSTMParams.init(D, H, K, rng=rng)
+    return (p, rng.normal(size=(T, N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H)),
+            rng.normal(size=(T, N, H)), rng.normal(size=(T, N, K)))
+
+
+@pytest.mark.parametrize("k", [None, 1, 4])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_with_torch(shape, k):
+    p, x, h0, c0, dh, dy = setup(*shape, seed=sum(shape))
+    trace = lstm_forward(p, x, h0, c0)
+    ref = torch_bridge.torch_gradients(p, x, h0, c0, dh=dh, dy=dy, k=k)
+    assert rel(trace.h, ref["h"]) < 1e-12 and rel(trace.y, ref["y"]) < 1e-12
+    g = lstm_backward(p, trace, dh=dh, dy=dy, k=k)
+    for name in p.names():
+        assert rel(getattr(g.dparams, name), getattr(ref["dparams"], name)) < 1e-10, name
+    for name in ("dx", "dh0", "dc0"):
+        assert rel(getattr(g, name), ref[name]) < 1e-10, name
+
+
+def test_docstring_equations():
+    p, x, h0, c0, _, _ = setup(4, 3, 2, 5, 2, seed=2)
+    tr = lstm_forward(p, x, h0, c0)
+    t = 2
+    pre = {q: x[t] @ getattr(p, f"W_x{q}") + tr.h[t - 1] @ getattr(p, f"W_h{q}") + getattr(p, f"b_{q}")
+           for q in "figo"}
+    for q in "fio":
+        assert np.allclose(getattr(tr, f"a_{q}")[t], pre[q]) and np.allclose(getattr(tr, q)[t], sigmoid(pre[q]))
+    assert np.allclose(tr.g[t], np.tanh(pre["g"]))
+    assert np.allclose(tr.c[t], tr.f[t] * tr.c[t - 1] + tr.i[t] * tr.g[t])
+    assert np.allclose(tr.h[t], tr.o[t] * np.tanh(tr.c[t])) and np.allclose(tr.tanh_c, np.tanh(tr.c))
+    assert np.allclose(tr.y, tr.h @ p.W_hy + p.b_y)
+    assert np.array_equal(tr.c_prev[0], c0) and np.array_equal(tr.h_prev[0], h0)
+
+
+def test_stacked_equals_step_by_step():
+    """The fused forward/backward equal the readable gate-by-gate lstm_step / lstm_step_backward."""
+    p, x, h0, c0, dh, _ = setup(6, 3, 4, 5, 2, seed=3)
+    tr = lstm_forward(p, x, h0, c0)
+    steps, hp, cp = [], h0, c0
+    for t in range(6):
+        s = lstm_step(p, x[t], hp, cp)
+        steps.append(s)
+        hp, cp = s["h"], s["c"]
+        for n in ("a_f", "a_i", "a_g", "a_o", "f", "i", "g", "o", "c", "h"):
+            assert np.allclose(s[n], getattr(tr, n)[t], rtol=1e-13, atol=1e-14), n
+    g = lstm_backward(p, tr, dh=dh)
+    acc = {n: 0 for n in p.names() if n not in ("W_hy", "b_y")}
+    dhn, dcn = np.zeros((3, 5)), np.zeros((3, 5))
+    dxs = []
+    for t in reversed(range(6)):
+        dx, dhn, dcn, grads = lstm_step_backward(p, dh[t] + dhn, dcn, steps[t], x[t], tr.h_prev[t], tr.c_prev[t])
+        dxs.append(dx)
+        acc = {n: acc[n] + grads[n] for n in acc}
+    for n in acc:
+        assert np.allclose(acc[n], getattr(g.dparams, n), rtol=1e-12, atol=1e-13), n
+    assert np.allclose(np.stack(dxs[::-1]), g.dx) and np.allclose(dhn, g.dh0) and np.allclose(dcn, g.dc0)
+
+
+def test_float32_runs_in_float32():
+    p, x, h0, c0, dh, _ = setup(5, 2, 3, 4, 2, seed=4)
+    p32 = p.astype(np.float32)
+    tr = lstm_forward(p32, x.astype(np.float32))
+    assert tr.h.dtype == np.float32
+    g = lstm_backward(p32, tr, dh=dh.astype(np.float32))
+    assert g.dx.dtype == np.float32 and g.dparams.dtype == np.float32
+    assert np.allclose(tr.h, lstm_forward(p, x).h, atol=1e-5)
+
+
+def test_zero_state_defaults():
+    p, x, *_ = setup(3, 2, 2, 3, 2, seed=5)
+    a, b = lstm_forward(p, x), lstm_forward(p, x, np.zeros((2, 3)), np.zeros((2, 3)))
+    assert np.array_equal(a.h, b.h)

@@ -1,0 +1,118 @@
+"""Vanilla RNN: parity with torch.nn.RNN (float64), step-loop version, linear RNN, params helpers."""
+import numpy as np
+import pytest
+
+from lstmlib.bptt import numerical_gradient, squared_error
+from lstmlib.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step, rnn_step_backward, sigmoid
+
+torch_bridge = pytest.importorskip("lstmlib.torch_bridge")
+
+SHAPES = [(1, 1, 1, 1, 2), (1, 3, 2, 4, 3), (5, 1, 3, 2, 2), (7, 4, 3, 5, 4), (12, 2, 6, 8, 3)]  # T, N, D, H, K
+
+
+def rel(a, b):
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+def setup(T, N, D, H, K, seed):
+    rng = np.random.default_rng(seed)
+    p = RNNParams.init(D, H, K, rng=rng)
+    x, h0 = rng.normal(size=(T, N, D)), rng.normal(size=(N, H))
+    return p, x, h0, rng.normal(size=(T, N, H)), rng.normal(size=(T, N, K))
+
+
+@pytest.mark.parametrize("k", [None, 1, 3])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_parity_with_torch(shape, k):
+    p, x, h0, dh, dy = setup(*shape, seed=sum(shape))
+    trace = rnn_forward(p, x, h0)
+    ref = torch_bridge.torch_gradients(p, x, h0, dh=dh, dy=dy, k=k)
+    assert rel(trace.h, ref["h"]) < 1e-12 and rel(trace.y, ref["y"]) < 1e-12
+    g = rnn_backward(p, trace, dh=dh, dy=dy, k=k)
+    for name in p.names():
+        assert rel(getattr(g.dparams, name), getattr(ref["dparams"], name)) < 1e-10, name
+    assert rel(g.dx, ref["dx"]) < 1e-10 and rel(g.dh0, ref["dh0"]) < 1e-10
+
+
+def test_sigmoid_is_logistic():
+    a = np.linspace(-40, 40, 81)
+    assert np.allclose(sigmoid(a), 1 / (1 + np.exp(-a)), rtol=1e-14, atol=0)
+    assert sigmoid(np.array(-1000.0)) == 0.0 and sigmoid(np.array(1000.0)) == 1.0
+    # the LSTM's fast path uses sigma(a) = tanh(a/2)/2 + 1/2 (exact up to rounding)
+    assert np.allclose(0.5 * np.tanh(0.5 * a) + 0.5, sigmoid(a), rtol=0, atol=3e-16)
+
+
+def test_equations_by_hand():
+    p, x, h0, _, _ = setup(3, 2, 2, 3, 2, seed=1)
+    tr = rnn_forward(p, x, h0)
+    a1 = x[1] @ p.W_xh + tr.h[0] @ p.W_hh + p.b_h          # a_t = x_t W_xh + h_{t-1} W_hh + b_h
+    assert np.allclose(tr.a[1], a1) and np.allclose(tr.h[1], np.tanh(a1))
+    assert np.allclose(tr.y, tr.h @ p.W_hy + p.b_y)
+    assert np.array_equal(tr.h_prev[0], h0) and np.array_equal(tr.h_prev[1:], tr.h[:-1])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_vectorised_equals_step_loop(activation):
+    rng = np.random.default_rng(3)
+    p = RNNParams.init(3, 4, rng=rng, activation=activation)
+    x, h0, dh = rng.normal(size=(6, 2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(6, 2, 4))
+    tr = rnn_forward(p, x, h0)
+    hs, prev = [], h0
+    for t in range(6):
+        prev, _ = rnn_step(p, x[t], prev)
+        hs.append(prev)
+    assert np.allclose(np.stack(hs), tr.h, rtol=1e-13, atol=1e-14)
+    g = rnn_backward(p, tr, dh=dh)
+    acc = {n: 0 for n in p.names()}
+    dnext = np.zeros((2, 4))
+    for t in reversed(range(6)):
+        _, dnext, step = rnn_step_backward(p, dh[t] + dnext, x[t], tr.h_prev[t], tr.h[t])
+        acc = {n: acc[n] + step[n] for n in acc}
+    for n in p.names():
+        assert np.allclose(acc[n], getattr(g.dparams, n), rtol=1e-12, atol=1e-13)
+    assert np.allclose(dnext, g.dh0, rtol=1e-12, atol=1e-13)
+
+
+def test_linear_rnn_counts_ones():
+    """CS 615 counting example: W_xh = W_hh = W_hy = 1, biases 0, identity output -> y_t = sum of x so far."""
+    one = np.ones((1, 1))
+    p = RNNParams(W_xh=one, W_hh=one, b_h=np.zeros(1), W_hy=one, b_y=np.zeros(1), activation="linear")
+    x = np.array([1, 0, 1, 1, 0, 1], float).reshape(6, 1, 1)
+    assert np.array_equal(rnn_forward(p, x).y[:, 0, 0], np.cumsum(x[:, 0, 0]))
+
+
+@pytest.mark.parametrize("k", [None, 2])
+def test_linear_rnn_gradients_by_finite_differences(k):
+    rng = np.random.default_rng(4)
+    p = RNNParams.init(2, 3, 2, rng=rng, activation="linear")
+    x, target = rng.normal(size=(5, 2, 2)), rng.normal(size=(5, 2, 2))
+    g = rnn_backward(p, rnn_forward(p, x), dy=squared_error(rnn_forward(p, x).y, target)[1], k=k)
+    if k is None:
+        fd = numerical_gradient(lambda q: squared_error(rnn_forward(q, x).y, target)[0], p)
+        assert rel(g.dparams.to_vector(), fd.to_vector()) < 1e-8
+    else:  # truncated with k=2 ignores the paths across cuts: differs from the full gradient
+        full = rnn_backward(p, rnn_forward(p, x), dy=squared_error(rnn_forward(p, x).y, target)[1])
+        assert not np.allclose(g.dparams.W_hh, full.dparams.W_hh)
+        assert np.allclose(g.dparams.W_hy, full.dparams.W_hy)  # the output layer has no recurrence
+
+
+def test_params_dict_and_vector_roundtrip():
+    p, *_ = setup(2, 2, 3, 4, 5, seed=5)
+    assert p.names() == ["W_xh", "W_hh", "b_h", "W_hy", "b_y"]
+    v = p.to_vector()
+    assert v.shape == (p.size,) == (3 * 4 + 16 + 4 + 20 + 5,)
+    q = p.from_vector(v)
+    assert all(np.array_equal(getattr(p, n), getattr(q, n)) for n in p.names())
+    r = RNNParams.from_dict(p.to_dict())
+    assert np.array_equal(r.to_vector(), v) and (r.D, r.H, r.K) == (3, 4, 5)
+    with pytest.raises(Exception):
+        p.W_xh = None  # frozen
+    assert RNNParams.init(3, 4, rng=np.random.default_rng(0)).K is None
+    assert p.astype(np.float32).dtype == np.float32
+
+
+def test_init_is_reproducible_and_in_range():
+    a = RNNParams.init(3, 16, 2, rng=np.random.default_rng(7))
+    b = RNNParams.init(3, 16, 2, rng=np.random.default_rng(7))
+    assert np.array_equal(a.to_vector(), b.to_vector())
+    assert np.abs(a.to_vector()).max() <= 1 / 4
