@@ -1,0 +1,52 @@
+"""Sphinx extension of the book: offline plotly, and the book-build switch.
+
+* Sets ``LSTMLIB_BOOK=1`` before any notebook runs. Kernels started by the
+  build inherit it, so ``lstmlib.figures`` renders plotly figures as small HTML
+  without plotly.js, and ``lstmlib.widgets`` emits static sliders.
+* Serves MathJax from the ``django-static-mathjax`` wheel as ``_static/mathjax``
+  (``mathjax_path`` in ``_config.yml`` points there).
+* Serves the plotly.js that ships inside the installed ``plotly`` package as
+  ``_static/plotly.min.js`` and loads it on every page: one local copy for the
+  whole site, no CDN.
+"""
+import os
+import shutil
+from pathlib import Path
+
+os.environ["LSTMLIB_BOOK"] = "1"
+
+
+def _plotly_js() -> Path:
+    import plotly
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _mathjax_dir() -> Path:
+    """MathJax 3 (es5 build) from the ``django-static-mathjax`` wheel on PyPI."""
+    import mathjax
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+def _copy_assets(app, exception):
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_plotly_js(), static / "plotly.min.js")
+        target = static / "mathjax"
+        if not (target / "tex-chtml.js").exists():
+            shutil.copytree(_mathjax_dir(), target, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("sre", "*.map"))
+
+
+def _drop_remote_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe (bundled with Jupyter Book) writes a CDN URL into every page; we use no thebe."""
+    scripts = context.get("script_files", [])
+    context["script_files"] = [s for s in scripts if "thebe" not in str(s)
+                               and "unpkg.com" not in getattr(s, "attributes", {}).get("body", "")]
+
+
+def setup(app):
+    app.add_js_file("plotly.min.js")
+    app.connect("build-finished", _copy_assets)
+    app.connect("html-page-context", _drop_remote_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

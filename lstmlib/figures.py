@@ -1,0 +1,123 @@
+"""Plotly plumbing shared by every figure of the book.
+
+Two jobs:
+
+1. ``to_static_html(fig)`` turns a figure into a ``<div>`` plus a script that
+   draws it with the page's ``Plotly`` object. plotly.js itself is *not*
+   inlined: the built book serves one local ``plotly.min.js`` for every page
+   (see ``book/_ext/lstmlib_book.py``), so each page stays small and works
+   offline.
+2. While the book is being built (environment variable ``LSTMLIB_BOOK=1``, set
+   by the book's Sphinx extension and by the test suite), importing this module
+   makes that renderer plotly's default, so ``fig.show()`` in a notebook writes
+   the small static HTML. Elsewhere (Jupyter, Colab) plotly keeps its own default.
+
+Numbers in figures are rounded to 6 significant digits, which keeps pages small
+and makes the stored notebook outputs independent of the last bits of floating
+point arithmetic.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io._base_renderers import MimetypeRenderer
+
+__all__ = ["BOOK_ENV", "in_book_build", "to_static_html", "rounded", "StaticHTML", "heatmap", "PALETTE"]
+
+BOOK_ENV = "LSTMLIB_BOOK"
+RENDERER = "lstmlib_book"
+SIGNIFICANT = 6
+
+# One palette for the book: the same colour always means the same quantity.
+PALETTE = {
+    "f": "#d62728",   # forget gate
+    "i": "#2ca02c",   # input gate
+    "g": "#9467bd",   # candidate
+    "o": "#ff7f0e",   # output gate
+    "c": "#1f77b4",   # cell state
+    "h": "#17becf",   # hidden state
+    "x": "#7f7f7f",   # input
+    "y": "#8c564b",   # output
+}
+
+_ids = itertools.count(1)
+
+
+def in_book_build() -> bool:
+    """True while the static book (or its notebook tests) is being executed."""
+    return os.environ.get(BOOK_ENV, "") == "1"
+
+
+def _round(obj):
+    """Round every float inside a plotly JSON structure to SIGNIFICANT digits."""
+    if isinstance(obj, dict):
+        return {k: _round(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_round(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind == "f":
+            return _round(obj.tolist())
+        return obj.tolist() if obj.dtype.kind in "iub" else _round(obj.tolist())
+    if isinstance(obj, (float, np.floating)):
+        v = float(obj)
+        if not np.isfinite(v):
+            return None
+        return float(f"{v:.{SIGNIFICANT}g}")
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def rounded(fig) -> dict:
+    """The figure as a plotly JSON dict with floats rounded (frames included)."""
+    spec = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else dict(fig)
+    return _round(spec)
+
+
+def to_static_html(fig, post_script: str | None = None, div_id: str | None = None) -> str:
+    """HTML for ``fig`` that relies on a ``Plotly`` already loaded by the page.
+
+    ``div_id`` defaults to a per-kernel counter, so re-running a notebook gives
+    the same ids (the test suite's sanitizer also tolerates other ids).
+    """
+    div_id = div_id or f"lstmlib-fig-{next(_ids)}"
+    return pio.to_html(rounded(fig), include_plotlyjs=False, full_html=False, div_id=div_id,
+                       post_script=post_script, config={"responsive": True, "displaylogo": False},
+                       validate=False, auto_play=False)
+
+
+class StaticHTML:
+    """A displayable object: static HTML for the book, a short note for plain text."""
+
+    def __init__(self, html: str, text: str = "Interactive figure (run the notebook for live controls)."):
+        self.html, self.text = html, text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/plain": self.text}
+
+
+class _BookRenderer(MimetypeRenderer):
+    """plotly renderer used during the book build: small HTML, no plotly.js."""
+
+    def to_mimebundle(self, fig_dict):
+        return {"text/html": to_static_html(go.Figure(fig_dict))}
+
+
+pio.renderers[RENDERER] = _BookRenderer()
+# A light template: the layout of "plotly_white" without its per-trace defaults,
+# which would add ~8 KB to every figure of every page.
+pio.templates["lstmlib"] = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+pio.templates.default = "lstmlib"
+if in_book_build():
+    pio.renderers.default = RENDERER
+
+
+def heatmap(z, *, text=True, colorscale="RdBu", zmid=0.0, name="", fmt=".2f", showscale=False, **kw) -> go.Heatmap:
+    """A heatmap trace of a 2-D array, row 0 at the top, values written in the cells."""
+    z = np.asarray(z, dtype=float)
+    return go.Heatmap(z=z, colorscale=colorscale, zmid=zmid, showscale=showscale, name=name,
+                      texttemplate=("%{z:" + fmt + "}") if text else None, hoverinfo="z", **kw)

@@ -1,0 +1,130 @@
+"""The built site, opened page by page in headless Chromium (Debian's /usr/bin/chromium).
+
+Run after the book build (the session fixture builds it if needed, with -W):
+every page loads with no JavaScript error, asks nothing of any host but the
+local server (no CDN), draws every plotly figure and image, stays under the
+size budget; dragging a slider of a static widget changes its figure.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest_site import SITE, build_book  # noqa: F401  (shared helpers)
+
+CHROMIUM = "/usr/bin/chromium"
+# The pydata theme logs this with console.error on a first visit (no stored theme): not ours.
+THEME_NOISE = ("Got invalid theme mode",)
+PAGE_BUDGET = 300_000  # bytes of HTML per page; plotly.js is shared and not counted
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(build_book):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SITE))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def pages() -> list[Path]:
+    return sorted(p for p in SITE.joinpath("book").rglob("*.html"))
+
+
+def open_page(browser, server, page_path: Path):
+    page = browser.new_page()
+    errors, foreign = [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" and not m.text.startswith(THEME_NOISE) and "Failed to load resource" not in m.text
+            else None)
+    page.on("response", lambda r: errors.append(f"HTTP {r.status} for {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on("request", lambda r: foreign.append(r.url)
+            if not r.url.startswith((server, "data:", "blob:", "about:")) else None)
+    url = f"{server}/{page_path.relative_to(SITE).as_posix()}"
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    return page, errors, foreign
+
+
+def test_site_was_built(build_book):
+    assert (SITE / "index.html").exists()
+    assert (SITE / "_static" / "plotly.min.js").exists()
+    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").exists()
+    assert len(pages()) >= 5
+
+
+def test_no_cdn_in_html(build_book):
+    bad = []
+    for p in [SITE / "index.html", *pages()]:
+        html = p.read_text(encoding="utf-8")
+        for host in ("cdn.jsdelivr", "unpkg.com", "cdnjs.cloudflare", "cdn.plot.ly", "requirejs.org",
+                     "fonts.googleapis", "mathjax.org"):
+            if host in html:
+                bad.append(f"{p.relative_to(SITE)} references {host}")
+    assert not bad, bad
+
+
+def test_page_sizes(build_book):
+    big = {str(p.relative_to(SITE)): p.stat().st_size for p in pages() if p.stat().st_size > PAGE_BUDGET}
+    assert not big, f"pages over {PAGE_BUDGET} bytes: {big}"
+
+
+def test_every_page_renders(browser, server):
+    problems = []
+    for path in pages():
+        page, errors, foreign = open_page(browser, server, path)
+        name = path.relative_to(SITE).as_posix()
+        n_div = page.locator("div.plotly-graph-div").count()
+        n_drawn = page.locator("div.plotly-graph-div .main-svg").count()
+        if n_div and n_drawn < n_div:
+            problems.append(f"{name}: {n_div - n_drawn // 2} plotly figure(s) not drawn")
+        broken = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0)"
+                               ".map(i => i.src)")
+        problems += [f"{name}: JavaScript error: {e}" for e in errors]
+        problems += [f"{name}: request to another host: {u}" for u in foreign]
+        problems += [f"{name}: broken image {u}" for u in broken]
+        if "$" in page.inner_text("article") and page.locator("mjx-container").count() == 0 \
+                and page.locator("div.math, span.math").count() > 0:
+            problems.append(f"{name}: MathJax did not typeset")
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_dragging_a_static_slider_changes_the_figure(browser, server):
+    page, errors, _ = open_page(browser, server, SITE / "book" / "front" / "interactive.html")
+    div = page.locator("div.plotly-graph-div").first
+    div_id = div.get_attribute("id")
+    read = f"JSON.stringify(document.getElementById('{div_id}').data.map(t => t.y))"
+    before = page.evaluate(read)
+    grip = page.locator(f"#{div_id} .slider-grip-rect").first
+    grip.scroll_into_view_if_needed()
+    box = grip.bounding_box()
+    rail = page.locator(f"#{div_id} .slider-rail-rect").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(rail["x"] + rail["width"] * 0.98, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    after = page.evaluate(read)
+    assert errors == []
+    assert after != before, "the figure did not change when the slider was dragged"
