@@ -1,0 +1,411 @@
+"""The torch side of Part I: small CNNs trained on X/O images and on real digits,
+and the parameter counts of famous architectures built from their layer definitions.
+
+Shape letters: N batch, C channels, W image width (= height), K classes.
+Images enter torch models as (N, C, W, W) float32 tensors.
+
+Training is seeded and, on the CPU, deterministic: the same seed gives the same
+weights, losses and accuracies on every run (the book's stored outputs rely on it).
+CUDA is used when present (``pick_device``); results then may differ in the last digits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from .validate import as_float_array, check_positive_int
+
+__all__ = ["pick_device", "XOConvNet", "DigitsConvNet", "TrainResult", "train_classifier", "predict",
+           "accuracy", "confusion_matrix", "load_digits_split", "conv_params", "linear_params",
+           "count_parameters", "LeNet5", "alexnet", "vgg16", "resnet", "ARCHITECTURES",
+           "PUBLISHED_PARAMS", "formula_params", "build_architecture", "layer_shapes", "MLP", "load_breast_cancer_split"]
+
+
+def pick_device() -> torch.device:
+    """CUDA when a GPU is present, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+# -- models ---------------------------------------------------------------------------------
+
+class MLP(nn.Module):
+    """A small fully connected network: D -> hidden (ReLU) -> K scores."""
+
+    def __init__(self, D: int, hidden: int, K: int):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(D, hidden), nn.ReLU(), nn.Linear(hidden, K))
+
+    def forward(self, x):                          # (N, D) -> (N, K)
+        return self.net(x)
+
+
+class XOConvNet(nn.Module):
+    """The lecture's pipeline as a trainable net: conv 3x3 (3 filters) -> ReLU -> max pool 2x2
+    (ceil mode) -> fully connected votes for K=2 classes (X, O). Input (N, 1, 9, 9)."""
+
+    def __init__(self, n_filters: int = 3, K: int = 2):
+        super().__init__()
+        self.conv = nn.Conv2d(1, n_filters, kernel_size=3)               # (N, 3, 7, 7)
+        self.pool = nn.MaxPool2d(2, stride=2, ceil_mode=True)           # (N, 3, 4, 4)
+        self.fc = nn.Linear(n_filters * 4 * 4, K)                       # votes
+
+    def features(self, x):
+        return self.pool(torch.relu(self.conv(x)))
+
+    def forward(self, x):
+        return self.fc(self.features(x).flatten(1))                     # (N, K)
+
+
+class DigitsConvNet(nn.Module):
+    """For 8x8 digits: conv 3x3 (16) -> ReLU -> pool -> conv 3x3 (32) -> ReLU -> pool -> FC 10.
+    Shapes: (N,1,8,8) -> (N,16,8,8) -> (N,16,4,4) -> (N,32,4,4) -> (N,32,2,2) -> (N,128) -> (N,10)."""
+
+    def __init__(self, c1: int = 16, c2: int = 32, K: int = 10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.fc = nn.Linear(c2 * 2 * 2, K)
+
+    def forward(self, x):
+        return self.fc(self.features(x).flatten(1))
+
+
+# -- training -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrainResult:
+    """losses: mean training loss of every epoch. train_acc / test_acc: final accuracies."""
+    losses: list = field(default_factory=list)
+    train_acc: float = float("nan")
+    test_acc: float = float("nan")
+
+
+def _tensor(x, name, ndim):
+    arr = as_float_array(x, name, ndim=ndim)
+    return torch.as_tensor(arr, dtype=torch.float32)
+
+
+def _labels(y, n):
+    y = np.asarray(y)
+    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"labels must be an integer array of shape ({n},), got {y.dtype} {y.shape}")
+    return torch.as_tensor(y, dtype=torch.long)
+
+
+def train_classifier(model: nn.Module, X, y, *, epochs: int = 20, lr: float = 0.01, batch_size: int = 32,
+                     seed: int = 0, X_test=None, y_test=None, progress: bool = True,
+                     device: torch.device | None = None) -> TrainResult:
+    """Train ``model`` with Adam on cross-entropy; a tqdm bar shows the epochs.
+
+    X: (N, ...) inputs as the model expects them (e.g. (N, 1, W, W)); y: (N,) class ids.
+    The seed fixes the shuffling; initialise the model under ``torch.manual_seed`` yourself.
+    """
+    from tqdm.auto import tqdm
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    Xt = _tensor(X, "X", None)
+    yt = _labels(y, len(Xt))
+    device = device or pick_device()
+    model.to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    losses = []
+    for _ in tqdm(range(epochs), desc="training", disable=not progress):
+        model.train()
+        order = torch.randperm(len(Xt), generator=gen)
+        total = 0.0
+        for start in range(0, len(Xt), batch_size):
+            idx = order[start:start + batch_size]
+            xb, yb = Xt[idx].to(device), yt[idx].to(device)
+            loss = nn.functional.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        losses.append(total / len(Xt))
+    test_acc = accuracy(model, X_test, y_test) if X_test is not None else float("nan")
+    return TrainResult(losses, accuracy(model, X, y), test_acc)
+
+
+@torch.no_grad()
+def predict(model: nn.Module, X) -> np.ndarray:
+    """Class probabilities (N, K) = softmax of the model's scores."""
+    model.eval()
+    device = next(model.parameters()).device
+    scores = model(_tensor(X, "X", None).to(device))
+    return torch.softmax(scores, dim=1).cpu().double().numpy()
+
+
+def accuracy(model: nn.Module, X, y) -> float:
+    """Fraction of inputs whose most probable class is the label."""
+    y = np.asarray(y)
+    return float(np.mean(predict(model, X).argmax(axis=1) == y))
+
+
+def confusion_matrix(y_true, y_pred, K: int) -> np.ndarray:
+    """(K, K) counts: row = true class, column = predicted class."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}")
+    cm = np.zeros((K, K), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+
+
+def load_digits_split(test_fraction: float = 0.25, seed: int = 0):
+    """scikit-learn's 1,797 real 8x8 handwritten digits (shipped with sklearn, no download),
+    scaled to [0, 1] and split by a seeded permutation.
+
+    Returns X_train (N, 1, 8, 8), y_train (N,), X_test, y_test.
+    """
+    from sklearn.datasets import load_digits
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
+    d = load_digits()
+    X = (d.images / 16.0)[:, None]                # (1797, 1, 8, 8), pixel values 0..16 -> 0..1
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = int(round(test_fraction * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], d.target[train], X[test], d.target[test]
+
+
+def load_breast_cancer_split(test_fraction: float = 0.25, seed: int = 0):
+    """scikit-learn's breast-cancer table (569 tumours, 30 measurements, offline), standardised
+    with the training set's mean and spread. Returns X_train (N, 30), y_train, X_test, y_test."""
+    from sklearn.datasets import load_breast_cancer
+    d = load_breast_cancer()
+    order = np.random.default_rng(seed).permutation(len(d.data))
+    n_test = int(round(test_fraction * len(order)))
+    test, train = order[:n_test], order[n_test:]
+    mu, sd = d.data[train].mean(0), d.data[train].std(0)
+    return (d.data[train] - mu) / sd, d.target[train], (d.data[test] - mu) / sd, d.target[test]
+
+
+# -- parameter counting ---------------------------------------------------------------------
+
+def conv_params(F: int, C_in: int, K: int, bias: bool = True, groups: int = 1) -> int:
+    """Weights of a conv layer with K filters of size F x F x (C_in / groups), plus K biases."""
+    F, C_in, K = (check_positive_int(v, n) for v, n in ((F, "F"), (C_in, "C_in"), (K, "K")))
+    if C_in % groups or K % groups:
+        raise ValueError(f"groups={groups} must divide C_in={C_in} and K={K}")
+    return F * F * (C_in // groups) * K + (K if bias else 0)
+
+
+def linear_params(D: int, K: int, bias: bool = True) -> int:
+    """Weights of a fully connected layer D -> K: D*K, plus K biases."""
+    D, K = check_positive_int(D, "D"), check_positive_int(K, "K")
+    return D * K + (K if bias else 0)
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Number of (trainable) numbers in a torch module."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+# LeNet-5's C3 layer: which of the 6 S2 maps each of the 16 C3 maps sees (LeCun et al. 1998, Table I)
+_C3_TABLE = [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [0, 4, 5], [0, 1, 5],
+             [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [0, 3, 4, 5], [0, 1, 4, 5], [0, 1, 2, 5],
+             [0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5], [0, 1, 2, 3, 4, 5]]
+
+
+class _Subsample(nn.Module):
+    """LeNet-5's S layers: 2x2 sum times a trainable coefficient plus a trainable bias, per map."""
+
+    def __init__(self, C: int):
+        super().__init__()
+        self.coef, self.bias = nn.Parameter(torch.ones(C)), nn.Parameter(torch.zeros(C))
+
+    def forward(self, x):
+        s = nn.functional.avg_pool2d(x, 2) * 4
+        return torch.tanh(s * self.coef[:, None, None] + self.bias[:, None, None])
+
+
+class _PartialConv(nn.Module):
+    """C3: 16 filters of 5x5, each over only the S2 maps listed in its row of _C3_TABLE."""
+
+    def __init__(self):
+        super().__init__()
+        self.convs = nn.ModuleList(nn.Conv2d(len(rows), 1, 5) for rows in _C3_TABLE)
+
+    def forward(self, x):
+        return torch.cat([conv(x[:, rows]) for conv, rows in zip(self.convs, _C3_TABLE)], dim=1)
+
+
+class LeNet5(nn.Module):
+    """LeNet-5 as in LeCun et al. (1998): input (N, 1, 32, 32) -> C1 -> S2 -> C3 -> S4 -> C5 -> F6 -> 10.
+
+    ``faithful=True``: trainable subsampling and the partial C3 connections of the paper;
+    the 10 RBF output units have fixed weights (not trainable). ``faithful=False``: the usual
+    modern variant (max pooling, full C3, a linear 84 -> 10 output layer)."""
+
+    def __init__(self, faithful: bool = True):
+        super().__init__()
+        if faithful:
+            self.features = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Tanh(), _Subsample(6),
+                                          _PartialConv(), nn.Tanh(), _Subsample(16),
+                                          nn.Conv2d(16, 120, 5), nn.Tanh())
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(120, 84), nn.Tanh())
+            self.register_buffer("rbf_centres", torch.zeros(10, 84))   # fixed, not trained
+        else:
+            self.features = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+                                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                                          nn.Conv2d(16, 120, 5), nn.ReLU())
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+        self.faithful = faithful
+
+    def forward(self, x):
+        h = self.head(self.features(x))
+        if self.faithful:                          # RBF outputs: squared distance to each centre
+            return -((h[:, None, :] - self.rbf_centres) ** 2).sum(-1)
+        return h
+
+
+def alexnet(K: int = 1000, two_towers: bool = True) -> nn.Sequential:
+    """AlexNet (Krizhevsky et al. 2012) for (N, 3, 227, 227) input. ``two_towers``: conv2, 4, 5
+    see only half of the previous maps (the paper's split over two GPUs, groups=2)."""
+    g = 2 if two_towers else 1
+    return nn.Sequential(
+        nn.Conv2d(3, 96, 11, stride=4), nn.ReLU(), nn.MaxPool2d(3, 2),          # (N, 96, 27, 27)
+        nn.Conv2d(96, 256, 5, padding=2, groups=g), nn.ReLU(), nn.MaxPool2d(3, 2),   # (N, 256, 13, 13)
+        nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(384, 384, 3, padding=1, groups=g), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, padding=1, groups=g), nn.ReLU(), nn.MaxPool2d(3, 2),  # (N, 256, 6, 6)
+        nn.Flatten(), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(), nn.Dropout(),
+        nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(), nn.Linear(4096, K))
+
+
+_VGG16 = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+
+
+def vgg16(K: int = 1000) -> nn.Sequential:
+    """VGG-16 (configuration D of Simonyan and Zisserman 2014): 13 conv 3x3 + 3 FC, (N, 3, 224, 224)."""
+    layers, c = [], 3
+    for v in _VGG16:
+        if v == "M":
+            layers.append(nn.MaxPool2d(2))
+        else:
+            layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU()]
+            c = v
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * 7 * 7, 4096), nn.ReLU(),
+                         nn.Linear(4096, 4096), nn.ReLU(), nn.Linear(4096, K))
+
+
+class _Block(nn.Module):
+    """A residual block: basic (two 3x3 convs) or bottleneck (1x1, 3x3, 1x1 with 4x expansion)."""
+
+    def __init__(self, c_in: int, width: int, stride: int, bottleneck: bool):
+        super().__init__()
+        c_out = width * 4 if bottleneck else width
+        if bottleneck:
+            self.body = nn.Sequential(
+                nn.Conv2d(c_in, width, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.Conv2d(width, width, 3, stride, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.Conv2d(width, c_out, 1, bias=False), nn.BatchNorm2d(c_out))
+        else:
+            self.body = nn.Sequential(
+                nn.Conv2d(c_in, width, 3, stride, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                nn.Conv2d(width, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width))
+        self.skip = nn.Identity() if stride == 1 and c_in == c_out else nn.Sequential(
+            nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out))   # projection shortcut
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + self.skip(x))
+
+
+_RESNET = {18: ([2, 2, 2, 2], False), 34: ([3, 4, 6, 3], False), 50: ([3, 4, 6, 3], True)}
+
+
+def resnet(depth: int, K: int = 1000) -> nn.Sequential:
+    """ResNet-18/34/50 (He et al. 2016, Table 1) for (N, 3, 224, 224) input."""
+    if depth not in _RESNET:
+        raise ValueError(f"depth must be one of {sorted(_RESNET)}, got {depth!r}")
+    blocks, bottleneck = _RESNET[depth]
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    c = 64
+    for stage, n in enumerate(blocks):
+        width = 64 * 2 ** stage
+        for b in range(n):
+            layers.append(_Block(c, width, 2 if (b == 0 and stage > 0) else 1, bottleneck))
+            c = width * 4 if bottleneck else width
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, K))
+
+
+ARCHITECTURES = {
+    "LeNet-5": lambda: LeNet5(faithful=True),
+    "AlexNet": alexnet,
+    "VGG-16": vgg16,
+    "ResNet-18": lambda: resnet(18),
+    "ResNet-34": lambda: resnet(34),
+    "ResNet-50": lambda: resnet(50),
+}
+
+# Published counts and where they are stated.
+PUBLISHED_PARAMS = {
+    "LeNet-5": (60_000, "LeCun et al. 1998: about 60,000 trainable parameters"),
+    "AlexNet": (60_000_000, "Krizhevsky et al. 2012: 60 million parameters"),
+    "VGG-16": (138_000_000, "Simonyan and Zisserman 2014, Table 2: 138 million"),
+    "ResNet-18": (11_689_512, "torchvision's resnet18 (the He et al. 2016 design)"),
+    "ResNet-34": (21_797_672, "torchvision's resnet34"),
+    "ResNet-50": (25_557_032, "torchvision's resnet50"),
+}
+
+
+def formula_params(name: str) -> int:
+    """The same counts from the formulas conv_params / linear_params, layer by layer (no torch)."""
+    if name == "LeNet-5":
+        c3 = sum(conv_params(5, len(rows), 1) for rows in _C3_TABLE)
+        return conv_params(5, 1, 6) + 2 * 6 + c3 + 2 * 16 + conv_params(5, 16, 120) + linear_params(120, 84)
+    if name == "AlexNet":
+        return (conv_params(11, 3, 96) + conv_params(5, 96, 256, groups=2) + conv_params(3, 256, 384)
+                + conv_params(3, 384, 384, groups=2) + conv_params(3, 384, 256, groups=2)
+                + linear_params(9216, 4096) + linear_params(4096, 4096) + linear_params(4096, 1000))
+    if name == "VGG-16":
+        chans = [3] + [v for v in _VGG16 if v != "M"]
+        convs = sum(conv_params(3, a, b) for a, b in zip(chans[:-1], chans[1:]))
+        return convs + linear_params(25088, 4096) + linear_params(4096, 4096) + linear_params(4096, 1000)
+    if name.startswith("ResNet-"):
+        depth = int(name.split("-")[1])
+        blocks, bottleneck = _RESNET[depth]
+        bn = lambda c: 2 * c                                          # noqa: E731  (scale and shift)
+        total, c = conv_params(7, 3, 64, bias=False) + bn(64), 64
+        for stage, n in enumerate(blocks):
+            w = 64 * 2 ** stage
+            out = 4 * w if bottleneck else w
+            for b in range(n):
+                if bottleneck:
+                    total += (conv_params(1, c, w, False) + conv_params(3, w, w, False)
+                              + conv_params(1, w, out, False) + bn(w) + bn(w) + bn(out))
+                else:
+                    total += conv_params(3, c, w, False) + conv_params(3, w, w, False) + 2 * bn(w)
+                if b == 0 and (stage > 0 or c != out):
+                    total += conv_params(1, c, out, False) + bn(out)   # projection shortcut
+                c = out
+        return total + linear_params(c, 1000)
+    raise ValueError(f"name must be one of {list(ARCHITECTURES)}, got {name!r}")
+
+
+def build_architecture(name: str, device: str = "meta") -> nn.Module:
+    """One of ARCHITECTURES, built on ``device``; the default "meta" device stores shapes only,
+    so even VGG-16's 138 million parameters cost no memory and no time."""
+    if name not in ARCHITECTURES:
+        raise ValueError(f"name must be one of {list(ARCHITECTURES)}, got {name!r}")
+    with torch.device(device):
+        return ARCHITECTURES[name]()
+
+
+@torch.no_grad()
+def layer_shapes(model: nn.Sequential, input_shape) -> list[tuple[str, tuple]]:
+    """(layer name, output shape) after each layer of a Sequential, for an input of ``input_shape``
+    (on the model's device: with a "meta" model this computes shapes only)."""
+    device = next(model.parameters()).device
+    x, shapes = torch.zeros(tuple(input_shape), device=device), []
+    for layer in model:
+        x = layer(x)
+        shapes.append((type(layer).__name__, tuple(x.shape)))
+    return shapes

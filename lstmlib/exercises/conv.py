@@ -1,0 +1,100 @@
+"""Exercises of Part I (convolutional networks). Each function computes its answer with lstmlib."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import exercise
+from .. import conv
+
+
+@exercise("refresher-step", "w_new = w - lr * de/dw with de/dw = -2 (actual - w x) x; use conv.gradient_step.")
+def _refresher_step():
+    return conv.gradient_step([2.0], [0.5], actual=3.0, lr=0.1)[0]
+
+
+@exercise("refresher-params", "A Linear(D, H) layer has D*H weights and H biases; add both layers.")
+def _refresher_params():
+    from ..cnn import MLP, count_parameters
+    return count_parameters(MLP(30, 16, 2))
+
+
+@exercise("fc-weights-32", "One fully connected neuron has one weight per input number: width x height x channels.")
+def _fc_weights():
+    return 32 * 32 * 3
+
+
+@exercise("xo-mismatch", "Count the positions where the two arrays differ: np.sum(a != b).")
+def _xo_mismatch():
+    return int(np.sum(conv.x_image() != conv.tricky_x_image()))
+
+
+@exercise("conv-size-1", "Feature map size = 1 + (W - F + 2P)/S.")
+def _conv_size_1():
+    return conv.feature_map_size(9, 3, 0, 1)
+
+
+@exercise("conv-size-2", "Feature map size = 1 + (W - F + 2P)/S with W=7, F=3, P=1, S=2.")
+def _conv_size_2():
+    return conv.feature_map_size(7, 3, 1, 2)
+
+
+@exercise("conv-value", "Use conv.conv2d_mean(shift_image(x_image(), 0, 1), X filter) and read row 3, column 3.",
+          atol=5e-3)
+def _conv_value():
+    x = conv.shift_image(conv.x_image(), 0, 1)
+    return conv.conv2d_mean(x, conv.lecture_filters()["X"])[3, 3]
+
+
+@exercise("pool-size", "With ceil mode the last partial window counts: 1 + ceil((W - k)/stride).")
+def _pool_size():
+    return conv.pool_output_size(9, 2, 2, ceil_mode=True)
+
+
+@exercise("pool-value", "Pool the ReLU of the 'X'-filter map; the cell (1, 2) covers rows 2-3, columns 4-5.",
+          atol=5e-3)
+def _pool_value():
+    m = conv.conv2d_mean(conv.x_image(), conv.lecture_filters()["X"])
+    return conv.max_pool(conv.relu(m))[1, 2]
+
+
+@exercise("stack-count", "Multiply the three sizes of the volume.")
+def _stack_count():
+    return 112 * 112 * 64
+
+
+@exercise("softmax-votes", "softmax(y)_k = exp(y_k) / sum_j exp(y_j).", atol=1e-3)
+def _softmax_votes():
+    y = np.array([0.92, 0.51])
+    return float(np.exp(y[0]) / np.exp(y).sum())
+
+
+@exercise("xo-fc-params", "conv: 3 filters x (3*3 weights + 1 bias); fc: 3*4*4 inputs x 2 outputs + 2 biases.")
+def _xo_params():
+    from ..cnn import XOConvNet, count_parameters
+    return count_parameters(XOConvNet())
+
+
+@exercise("params-conv", "(F*F*C_in + 1) * K with F=3, C_in=64, K=128.")
+def _params_conv():
+    from ..cnn import conv_params
+    return conv_params(3, 64, 128)
+
+
+@exercise("params-vgg16-fc", "Add linear_params of the three fully connected layers and divide by the total.",
+          rtol=1e-3)
+def _params_vgg_fc():
+    from ..cnn import formula_params, linear_params
+    fc = linear_params(25088, 4096) + linear_params(4096, 4096) + linear_params(4096, 1000)
+    return fc / formula_params("VGG-16")
+
+
+@exercise("digits-flat", "Follow the shapes: 8x8 -> pool -> 4x4 -> pool -> 2x2, times 32 channels.")
+def _digits_flat():
+    from ..cnn import DigitsConvNet
+    return DigitsConvNet().fc.in_features
+
+
+@exercise("digits-params", "Two conv layers ((F*F*C_in + 1) * K each) plus the fully connected layer.")
+def _digits_params():
+    from ..cnn import DigitsConvNet, count_parameters
+    return count_parameters(DigitsConvNet())

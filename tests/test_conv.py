@@ -1,0 +1,172 @@
+"""lstmlib.conv against torch (float64), against its naive loops, and against the lecture's numbers."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as Fn
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra.numpy import arrays
+
+from lstmlib import conv
+
+FILTERS = conv.lecture_filters()
+
+
+@pytest.fixture
+def slides():
+    return conv.lecture_slide_values()
+
+
+def torch_conv_mean(x, f, S, P):
+    """The lecture's convolution in torch: conv2d (a sum of products) divided by F*F."""
+    out = Fn.conv2d(torch.tensor(x)[None, None], torch.tensor(f)[None, None], stride=S, padding=P)
+    return out[0, 0].numpy() / f.size
+
+
+@settings(max_examples=40, deadline=None)
+@given(W=st.integers(3, 12), F=st.integers(1, 5), P=st.integers(0, 2), S=st.integers(1, 3),
+       seed=st.integers(0, 2 ** 16))
+def test_conv_matches_torch_and_naive(W, F, P, S, seed):
+    if F > W + 2 * P or (W - F + 2 * P) % S:
+        with pytest.raises(ValueError):
+            conv.feature_map_size(W, F, P, S)
+        return
+    rng = np.random.default_rng(seed)
+    x, f = rng.normal(size=(W, W)), rng.normal(size=(F, F))
+    fast = conv.conv2d_mean(x, f, S, P)
+    assert fast.shape == (conv.feature_map_size(W, F, P, S),) * 2
+    np.testing.assert_allclose(fast, torch_conv_mean(x, f, S, P), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fast, conv.conv2d_mean_naive(x, f, S, P), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(W=st.integers(2, 11), k=st.integers(1, 3), stride=st.integers(1, 3), ceil=st.booleans(),
+       seed=st.integers(0, 2 ** 16))
+def test_max_pool_matches_torch_and_naive(W, k, stride, ceil, seed):
+    if k > W:
+        return
+    x = np.random.default_rng(seed).normal(size=(W, W))
+    ours = conv.max_pool(x, k, stride, ceil)
+    # torch drops a last window that would start beyond the input; ours never creates one
+    ref = Fn.max_pool2d(torch.tensor(x)[None, None], k, stride, ceil_mode=ceil)[0, 0].numpy()
+    np.testing.assert_array_equal(ours, ref)
+    np.testing.assert_array_equal(ours, conv.max_pool_naive(x, k, stride, ceil))
+    assert ours.shape == (conv.pool_output_size(W, k, stride, ceil),) * 2
+
+
+def test_size_formula_lecture_and_errors():
+    assert conv.feature_map_size(9, 3, 0, 1) == 7                  # 9x9 -> 7x7
+    assert conv.feature_map_size(224, 3, 1, 1) == 224              # the stacking example keeps 224
+    assert conv.pool_output_size(224, 2, 2) == 112
+    assert conv.pool_output_size(7, 2, 2, ceil_mode=True) == 4     # 7x7 -> 4x4 needs ceil mode
+    assert conv.pool_output_size(7, 2, 2, ceil_mode=False) == 3
+    with pytest.raises(ValueError, match="not a whole number"):
+        conv.feature_map_size(10, 3, 0, 2)
+    with pytest.raises(ValueError, match="larger than the padded"):
+        conv.feature_map_size(3, 5, 0, 1)
+
+
+def test_lecture_feature_maps_match_to_truncated_two_decimals(slides):
+    """The slides print each exact value k/9 truncated (not rounded) to two decimals."""
+    x = conv.x_image()
+    for k, f in enumerate(FILTERS.values(), 1):
+        m = conv.conv2d_mean(x, f)
+        np.testing.assert_allclose(m * 9, np.round(m * 9))                     # multiples of 1/9
+        np.testing.assert_allclose(np.trunc(m * 100 + 1e-9 * np.sign(m)) / 100, slides[f"map{k}"], atol=1e-12)
+        assert np.max(np.abs(m - slides[f"map{k}"])) > 0.007                    # 0.77 is really 0.78
+        pooled = conv.max_pool(conv.relu(m))
+        np.testing.assert_allclose(np.trunc(pooled * 100 + 1e-9) / 100, slides[f"pool{k}"], atol=1e-12)
+    assert conv.conv2d_mean(x, FILTERS["diagonal \\"])[0, 0] == pytest.approx(7 / 9)
+
+
+def test_lecture_worked_window(slides):
+    """The computation slide: window at row 3, column 3 gives products summing to 5, mean 5/9."""
+    p = conv.window_products(conv.x_image(), FILTERS["diagonal \\"], 3, 3)
+    np.testing.assert_array_equal(p, [[1, 1, -1], [1, 1, 1], [-1, 1, 1]])
+    assert p.sum() == 5 and p.mean() == pytest.approx(5 / 9)                 # slide: 8 terms, ".55"
+    np.testing.assert_array_equal(conv.window_products(conv.x_image(), FILTERS["diagonal \\"], 1, 1),
+                                  np.ones((3, 3)))                              # 9 ones (slide adds 8)
+
+
+def test_slide_copies_with_errors(slides):
+    """Cells of the ReLU maps as reprinted on later slides that disagree with the computation."""
+    r = [conv.relu(conv.conv2d_mean(conv.x_image(), f)) for f in FILTERS.values()]
+    tr = lambda a: np.trunc(a * 100 + 1e-9) / 100                            # noqa: E731
+    np.testing.assert_allclose(tr(r[0]), slides["relu1"])
+    np.testing.assert_allclose(tr(r[1]), slides["relu2"])
+    bad3 = np.argwhere(~np.isclose(tr(r[2]), slides["relu3"]))
+    assert bad3.tolist() == [[4, 4], [4, 5], [4, 6]]
+    assert np.argwhere(~np.isclose(tr(r[1]), slides["relu2_pool"])).tolist() == [[1, 1], [3, 1]]
+    assert np.argwhere(~np.isclose(tr(r[2]), slides["relu3_pool"])).tolist() == \
+        [[0, 3], [3, 0], [3, 1], [3, 2], [3, 3], [3, 4], [3, 6]]
+
+
+def test_deep_stacking_is_pooling_again(slides):
+    maps = [conv.max_pool(conv.relu(conv.conv2d_mean(conv.x_image(), f))) for f in FILTERS.values()]
+    again = np.stack([conv.max_pool(m) for m in maps])
+    np.testing.assert_allclose(np.trunc(again * 100 + 1e-9) / 100, slides["pool_again"])
+
+
+def test_images_and_filters():
+    x = conv.x_image()
+    np.testing.assert_array_equal(x, x.T)
+    np.testing.assert_array_equal(x, x[:, ::-1])
+    np.testing.assert_array_equal(conv.rotate_image(x, 90), x)
+    assert set(np.unique(conv.o_image())) == {-1.0, 1.0}
+    assert np.sum(x != conv.tricky_x_image()) == 8
+    assert conv.pixel_agreement(x, conv.tricky_x_image()) == pytest.approx(73 / 81)
+    assert conv.pixel_agreement(x, conv.shift_image(x, 0, 1)) < conv.pixel_agreement(x, conv.tricky_x_image())
+    np.testing.assert_array_equal(conv.shift_image(x, 0, 1)[:, 1:], x[:, :-1])
+    f = FILTERS
+    np.testing.assert_array_equal(f["X"], [[1, -1, 1], [-1, 1, -1], [1, -1, 1]])
+    np.testing.assert_array_equal(f["diagonal /"], f["diagonal \\"][:, ::-1])
+
+
+def test_noise_and_dataset_are_seeded():
+    a = conv.add_noise(conv.x_image(), np.random.default_rng(1), 0.2)
+    b = conv.add_noise(conv.x_image(), np.random.default_rng(1), 0.2)
+    np.testing.assert_array_equal(a, b)
+    imgs, labels = conv.xo_dataset(50, np.random.default_rng(0))
+    assert imgs.shape == (50, 9, 9) and set(np.unique(imgs)) <= {-1.0, 1.0} and set(labels) == {0, 1}
+    with pytest.raises(ValueError, match="rng"):
+        conv.add_noise(conv.x_image(), 0, 0.1)
+
+
+def test_refresher_gradient_step_lowers_the_error():
+    x, w, t = np.array([2.0]), np.array([0.5]), 3.0
+    w1 = conv.gradient_step(x, w, t, lr=0.1)
+    assert w1[0] == pytest.approx(1.3)
+    assert conv.squared_error(t, conv.weighted_sum(x, w1)) < conv.squared_error(t, conv.weighted_sum(x, w))
+    # the lecture's sign (w + lr de/dw) goes uphill
+    w_up = w + 0.1 * conv.squared_error_grad(x, w, t)
+    assert conv.squared_error(t, conv.weighted_sum(x, w_up)) > conv.squared_error(t, conv.weighted_sum(x, w))
+    # gradient check by finite differences
+    eps = 1e-6
+    num = (conv.squared_error(t, conv.weighted_sum(x, w + eps)) - conv.squared_error(t, conv.weighted_sum(x, w - eps))) / (2 * eps)
+    assert conv.squared_error_grad(x, w, t)[0] == pytest.approx(num, rel=1e-6)
+
+
+bad_images = st.one_of(
+    st.just("X"), st.just(None), st.just([[1, 2], [3]]),
+    arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(5, 8))),         # not square
+    arrays(np.float64, st.integers(1, 5)),                                        # 1-D
+    st.just(np.full((5, 5), np.nan)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(bad=bad_images)
+def test_bad_images_raise_value_error(bad):
+    with pytest.raises(ValueError):
+        conv.conv2d_mean(bad, np.ones((3, 3)))
+    with pytest.raises(ValueError):
+        conv.max_pool(bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(S=st.integers(-3, 0), P=st.integers(-3, -1))
+def test_bad_stride_and_padding_raise(S, P):
+    with pytest.raises(ValueError):
+        conv.conv2d_mean(np.ones((5, 5)), np.ones((3, 3)), S=S)
+    with pytest.raises(ValueError):
+        conv.conv2d_mean(np.ones((5, 5)), np.ones((3, 3)), P=P)
+    with pytest.raises(ValueError):
+        conv.conv2d_mean(np.ones((5, 5)), np.ones((3, 3)), S=1.5)
