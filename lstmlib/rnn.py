@@ -107,7 +107,7 @@ class Params:
         try:
             return cls(**d, **options)
         except TypeError as exc:  # a missing required field
-            raise ValueError(f"d is missing parameters for {cls.__name__}: {exc}") from None
+            raise ValueError(f"d must hold every parameter of {cls.__name__} ({exc}), got keys {sorted(d)}") from None
 
     def to_dict(self) -> dict:
         """{name: copy of array} for every array field that is present."""
@@ -139,7 +139,8 @@ class Params:
 
     def astype(self, dtype):
         """Copy with every array cast to dtype (np.float32 or np.float64)."""
-        check_choice(np.dtype(dtype), "dtype", [np.dtype(np.float32), np.dtype(np.float64)])
+        if not (isinstance(dtype, (type, np.dtype)) and issubclass(np.dtype(dtype).type, (np.float32, np.float64))):
+            raise ValueError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
         return dataclasses.replace(self, **{n: getattr(self, n).astype(dtype) for n in self.names()})
 
 
@@ -221,7 +222,7 @@ def upstream(params, trace, dh=None, dy=None):
     plus (dW_hy, db_y)."""
     T, N, H = trace.h.shape
     if dh is None and dy is None:
-        raise ValueError("give dh (T, N, H) and/or dy (T, N, K), got neither")
+        raise ValueError("dh (T, N, H) and/or dy (T, N, K) must be given, got neither")
     total = np.zeros((T, N, H), params.dtype)
     if dh is not None:
         dh = as_real_array(dh, "dh", 3, "(T, N, H)", dtype=params.dtype)

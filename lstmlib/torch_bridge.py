@@ -97,7 +97,7 @@ def torch_gradients(params, x, h0=None, c0=None, dh=None, dy=None, k: int | None
     x, h0, c0 = check_input(params, x, h0, c0, kinds=tuple(_LAYOUT), with_c=True)
     T, N = x.shape[:2]
     if dh is None and dy is None:
-        raise ValueError("give dh (T, N, H) and/or dy (T, N, K), got neither")
+        raise ValueError("dh (T, N, H) and/or dy (T, N, K) must be given, got neither")
     if dh is not None:
         dh = as_real_array(dh, "dh", 3, "(T, N, H)")
         check_shape(dh, "dh", (T, N, params.H), "(T, N, H)")
