@@ -18,6 +18,7 @@ point arithmetic.
 """
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 
@@ -55,6 +56,11 @@ def in_book_build() -> bool:
 def _round(obj):
     """Round every float inside a plotly JSON structure to SIGNIFICANT digits."""
     if isinstance(obj, dict):
+        if "bdata" in obj and "dtype" in obj:  # plotly >= 6 encodes numpy arrays as base64
+            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=obj["dtype"])
+            if "shape" in obj:
+                arr = arr.reshape([int(n) for n in str(obj["shape"]).split(",")])
+            return _round(arr)
         return {k: _round(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_round(v) for v in obj]

@@ -1,0 +1,66 @@
+"""The lecture-map appendix: every topic id of the lectures, linked to a section that exists."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LECTURE_MAP = ROOT.parent / "shared" / "lecture-map.md"
+APPENDIX = ROOT / "book" / "appendix"
+LINK = re.compile(r"\[[^\]]*\]\(([^)#\s]+)(?:#([^)\s]+))?\)")
+
+
+def slug(title: str) -> str:
+    """MyST's heading anchor (mdit-py-plugins' slugify)."""
+    return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.strip().lower().replace(" ", "-"))
+
+
+def lecture_ids() -> list[str]:
+    if not LECTURE_MAP.exists():
+        pytest.fail(f"{LECTURE_MAP} is missing: the repository expects ../shared beside it")
+    return re.findall(r"^- ([A-Z]\d\d) ", LECTURE_MAP.read_text(), flags=re.M)
+
+
+def appendix_rows() -> dict[str, list[str]]:
+    rows: dict[str, list[str]] = {}
+    for frag in sorted(APPENDIX.glob("_map-*.md")):
+        for line in frag.read_text().splitlines():
+            m = re.match(r"^\|\s*\**([A-Z]\d\d)\**\s*\|", line)
+            if m:
+                rows.setdefault(m.group(1), []).append(line)
+    return rows
+
+
+def headings(doc: Path) -> set[str]:
+    if doc.suffix == ".ipynb":
+        text = "\n".join(c.source for c in nbformat.read(doc, as_version=4).cells if c.cell_type == "markdown")
+    else:
+        text = doc.read_text()
+    return {slug(re.sub(r"^#+\s*", "", h)) for h in re.findall(r"^#{1,6} .+$", text, flags=re.M)}
+
+
+def test_lecture_map_lists_all_ids():
+    assert len(lecture_ids()) >= 60
+
+
+def test_every_lecture_topic_is_mapped():
+    missing = [i for i in lecture_ids() if i not in appendix_rows()]
+    assert not missing, f"lecture topics with no row in the lecture-map appendix: {missing}"
+
+
+def test_every_row_links_to_an_existing_section():
+    problems = []
+    for lid, lines in appendix_rows().items():
+        links = [m for line in lines for m in LINK.findall(line)]
+        if not links:
+            problems.append(f"{lid}: no link")
+        for target, anchor in links:
+            doc = (APPENDIX / target).resolve()
+            if not doc.exists():
+                problems.append(f"{lid}: {target} does not exist")
+            elif anchor and anchor not in headings(doc):
+                problems.append(f"{lid}: {target} has no heading with anchor #{anchor}")
+    assert not problems, "\n".join(problems)
