@@ -31,7 +31,8 @@ from .validate import as_float_array, check_positive_int, check_probability
 __all__ = ["weighted_sum", "squared_error", "squared_error_grad", "gradient_step", "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
            "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive",
            "x_image", "o_image", "tricky_x_image", "shift_image", "rotate_image", "add_noise",
-           "lecture_filters", "lecture_slide_values", "pixel_agreement", "xo_dataset"]
+           "lecture_filters", "lecture_slide_values", "pixel_agreement", "xo_dataset", "xo_features",
+           "fc_votes", "softmax"]
 
 
 # -- the refresher: one neuron ------------------------------------------------------------
@@ -340,3 +341,32 @@ def xo_dataset(n: int, rng: np.random.Generator, max_shift: int = 1, max_degrees
                           int(rng.integers(-max_shift, max_shift + 1)))
         images[k] = add_noise(img, rng, flip_prob)
     return images, labels
+
+
+# -- the fully connected layer of the lecture's pipeline ------------------------------------
+
+def xo_features(image, filters=None) -> np.ndarray:
+    """The lecture's stack on a 9x9 image: conv (3 filters) -> ReLU -> pool -> pool, flattened.
+
+    (9, 9) -> (3, 7, 7) -> (3, 4, 4) -> (3, 2, 2) -> (12,).
+    """
+    filters = np.stack(list(lecture_filters().values())) if filters is None else filters
+    maps = relu(convolve_filters(image, filters))
+    return np.stack([max_pool(max_pool(m)) for m in maps]).ravel()
+
+
+def fc_votes(features, weights) -> np.ndarray:
+    """Votes y (K,) of a fully connected layer without bias, as weighted averages:
+    y_k = sum_j weights[k, j] features[j] / sum_j weights[k, j].  weights: (K, D), features: (D,)."""
+    f = as_float_array(features, "features", ndim=1)
+    w = as_float_array(weights, "weights", ndim=2, dims="(K, D)")
+    if w.shape[1] != f.shape[0]:
+        raise ValueError(f"weights must have shape (K, {f.shape[0]}), got {w.shape}")
+    return w @ f / w.sum(axis=1)
+
+
+def softmax(y) -> np.ndarray:
+    """p_k = exp(y_k) / sum_j exp(y_j) along the last axis (shifted by the max: never overflows)."""
+    y = as_float_array(y, "y")
+    e = np.exp(y - y.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)

@@ -170,3 +170,17 @@ def test_bad_stride_and_padding_raise(S, P):
         conv.conv2d_mean(np.ones((5, 5)), np.ones((3, 3)), P=P)
     with pytest.raises(ValueError):
         conv.conv2d_mean(np.ones((5, 5)), np.ones((3, 3)), S=1.5)
+
+
+def test_features_votes_softmax():
+    fx = conv.xo_features(conv.x_image())
+    np.testing.assert_allclose(fx, conv.lecture_slide_values()["pool_again"].ravel(), atol=0.01)
+    w = np.stack([fx, conv.xo_features(conv.o_image())])
+    v = conv.fc_votes(fx, w)
+    assert v[0] > v[1]
+    p = conv.softmax(v)
+    assert p.sum() == pytest.approx(1) and p[0] > 0.5
+    np.testing.assert_allclose(conv.softmax([1000.0, 1000.0]), [0.5, 0.5])
+    np.testing.assert_allclose(conv.softmax(v), torch.softmax(torch.tensor(v), 0).numpy())
+    with pytest.raises(ValueError):
+        conv.fc_votes(fx, np.ones((2, 5)))
