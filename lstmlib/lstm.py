@@ -26,7 +26,7 @@ from .validate import as_real_array, check_instance, check_shape
 __all__ = ["LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward", "lstm_backward"]
 
 GATES = ("f", "i", "g", "o")
-_ORDER = ("f", "i", "o", "g")   # internal stacking: the three sigmoids first, contiguous
+_ORDER = ("o", "f", "i", "g")   # internal stacking: sigmoids o, f, i contiguous, and f, i, g (fed by dc) too
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,7 +56,7 @@ class LSTMParams(Params):
         return {**out, **Params._out_shapes(H, K)}
 
     def stacked(self):
-        """(W_x (D, 4H), W_h (H, 4H), b (4H,)) with the gates in internal order f, i, o, g."""
+        """(W_x (D, 4H), W_h (H, 4H), b (4H,)) with the gates in internal order o, f, i, g."""
         return (np.concatenate([getattr(self, f"W_x{q}") for q in _ORDER], axis=1),
                 np.concatenate([getattr(self, f"W_h{q}") for q in _ORDER], axis=1),
                 np.concatenate([getattr(self, f"b_{q}") for q in _ORDER]))
@@ -150,24 +150,29 @@ def lstm_forward(params: LSTMParams, x, h0=None, c0=None) -> LSTMTrace:
     T, N, D = x.shape
     H = params.H
     W_x, W_h, b = params.stacked()
+    half = np.concatenate([np.full(3 * H, 0.5), np.ones(H)]).astype(params.dtype)
+    W_x, W_h, b = W_x * half, W_h * half, b * half          # sigma(a) = tanh(a/2)/2 + 1/2: prescale o, f, i
     A = (x.reshape(T * N, D) @ W_x).reshape(T, N, 4 * H)   # x_t W_x for all t in one matmul
     A += b
-    G = np.empty_like(A)                                    # gates after activation
+    G = np.empty_like(A)                                    # gates after activation, (T, N, 4H)
     c, tanh_c, h = (np.empty((T, N, H), params.dtype) for _ in range(3))
-    scale = np.concatenate([np.full(3 * H, 0.5), np.ones(H)]).astype(params.dtype)
+    buf = np.empty((N, 4 * H), params.dtype)
+    ig = np.empty((N, H), params.dtype)
+    views = zip(A, G, G[..., :3 * H], G[..., :H], G[..., H:2 * H], G[..., 2 * H:3 * H], G[..., 3 * H:], c, tanh_c, h)
     h_prev, c_prev = h0, c0
-    for t in range(T):
-        A[t] += h_prev @ W_h                                # + h_{t-1} W_h
-        np.multiply(A[t], scale, out=G[t])                  # sigma(a) = tanh(a/2)/2 + 1/2
-        np.tanh(G[t], out=G[t])
-        s = G[t, :, :3 * H]
-        s *= 0.5
-        s += 0.5
-        np.multiply(G[t, :, :H], c_prev, out=c[t])          # c = f c_prev
-        c[t] += G[t, :, H:2 * H] * G[t, :, 3 * H:]          #   + i g
-        np.tanh(c[t], out=tanh_c[t])
-        np.multiply(G[t, :, 2 * H:3 * H], tanh_c[t], out=h[t])  # h = o tanh(c)
-        h_prev, c_prev = h[t], c[t]
+    for A_t, G_t, S_t, o, f, i, g, c_t, tc_t, h_t in views:
+        np.matmul(h_prev, W_h, out=buf)                     # h_{t-1} W_h
+        A_t += buf                                          #   + x_t W_x + b
+        np.tanh(A_t, out=G_t)                               # tanh(a/2) for o, f, i; tanh(a) for g
+        S_t *= 0.5                                          # -> sigma(a) = tanh(a/2)/2 + 1/2
+        S_t += 0.5
+        np.multiply(f, c_prev, out=c_t)                     # c = f c_prev
+        np.multiply(i, g, out=ig)
+        c_t += ig                                           #   + i g
+        np.tanh(c_t, out=tc_t)
+        np.multiply(o, tc_t, out=h_t)                       # h = o tanh(c)
+        h_prev, c_prev = h_t, c_t
+    A[..., :3 * H] *= 2                                     # undo the prescaling: true pre-activations
     part = {q: slice(k * H, (k + 1) * H) for k, q in enumerate(_ORDER)}
     return LSTMTrace(x=x, h0=h0, c0=c0, **{f"a_{q}": A[..., part[q]] for q in GATES},
                      **{q: G[..., part[q]] for q in GATES}, c=c, tanh_c=tanh_c, h=h,
@@ -185,33 +190,49 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh=None, dy=None, k: int
     gup, dW_hy, db_y = upstream(params, trace, dh, dy)
     T, N, H = gup.shape
     f, i, g, o, tc = trace.f, trace.i, trace.g, trace.o, trace.tanh_c
-    c_prev = trace.c_prev
-    # local derivatives for all t at once, in the internal order f, i, o, g
-    M = np.concatenate([c_prev * f * (1 - f),           # dc -> da_f
-                        g * i * (1 - i),                # dc -> da_i
-                        tc * o * (1 - o),               # dh -> da_o
-                        i * (1 - g * g)], axis=2)       # dc -> da_g
-    Q = o * (1 - tc * tc)                               # dh -> dc  (h = o tanh(c))
+    M = _local_derivatives(trace)                       # (T, N, 4H), internal order o, f, i, g
+    Q = tc * tc                                         # dh -> dc: o (1 - tanh(c)^2)
+    np.subtract(1, Q, out=Q)
+    Q *= o
     dA = np.empty((T, N, 4 * H), params.dtype)
     dh_tot = np.empty_like(gup)
     W_x, W_h, _ = params.stacked()
     W_hT = np.ascontiguousarray(W_h.T)
-    dh_next = np.zeros((N, H), params.dtype)
-    dc_next = np.zeros((N, H), params.dtype)
+    dh_next, dc_next, dc = (np.zeros((N, H), params.dtype) for _ in range(3))
+    dc3 = dc[:, None, :]                                # dc broadcast over the gates f, i, g
+    M4, dA4 = M.reshape(T, N, 4, H), dA.reshape(T, N, 4, H)
     for t in reversed(range(T)):
         dht = np.add(gup[t], dh_next, out=dh_tot[t])    # direct + from step t+1
-        dc = dht * Q[t]                                 # through h = o tanh(c)
+        np.multiply(dht, Q[t], out=dc)                  # through h = o tanh(c)
         dc += dc_next                                   #   + from c_{t+1} = f c_t + ...
-        np.multiply(dc, M[t, :, :H], out=dA[t, :, :H])              # da_f
-        np.multiply(dc, M[t, :, H:2 * H], out=dA[t, :, H:2 * H])    # da_i
-        np.multiply(dht, M[t, :, 2 * H:3 * H], out=dA[t, :, 2 * H:3 * H])  # da_o
-        np.multiply(dc, M[t, :, 3 * H:], out=dA[t, :, 3 * H:])      # da_g
-        dc_next = np.multiply(dc, f[t], out=dc)         # c_{t-1} reaches c_t through f
-        dh_next = dA[t] @ W_hT                          # through h_{t-1} W_h
+        np.multiply(dht, M4[t, :, 0], out=dA4[t, :, 0])           # da_o
+        np.multiply(dc3, M4[t, :, 1:], out=dA4[t, :, 1:])         # da_f, da_i, da_g
+        np.multiply(dc, f[t], out=dc_next)              # c_{t-1} reaches c_t through f
+        np.matmul(dA[t], W_hT, out=dh_next)             # through h_{t-1} W_h
         if k is not None and t > 0 and t % k == 0:
             dh_next[:] = 0                              # truncation: cut both paths
             dc_next[:] = 0
     return _gradients(params, trace, dA, dh_tot, dh_next, dc_next, W_x, dW_hy, db_y)
+
+
+def _local_derivatives(trace):
+    """M = [tanh(c) o(1-o), c_prev f(1-f), g i(1-i), i (1-g^2)] (T, N, 4H), built in place:
+    da_o = dh * M_o, and da_f, da_i, da_g = dc * M_f, M_i, M_g."""
+    T, N, H = trace.h.shape
+    o, f, i, g = trace.o, trace.f, trace.i, trace.g
+    M = np.empty((T, N, 4 * H), trace.h.dtype)
+    M4 = M.reshape(T, N, 4, H)
+    for k, gate in enumerate((o, f, i)):               # sigma' = s (1 - s)
+        np.subtract(1, gate, out=M4[:, :, k])
+        M4[:, :, k] *= gate
+    np.multiply(g, g, out=M4[:, :, 3])                 # tanh' = 1 - g^2
+    np.subtract(1, M4[:, :, 3], out=M4[:, :, 3])
+    M4[:, :, 0] *= trace.tanh_c                        # h = o tanh(c)
+    M4[0, :, 1] *= trace.c0                            # c = f c_prev + ...
+    M4[1:, :, 1] *= trace.c[:-1]
+    M4[:, :, 2] *= g                                   # c = ... + i g
+    M4[:, :, 3] *= i
+    return M
 
 
 def _gradients(params, trace, dA, dh_tot, dh0, dc0, W_x, dW_hy, db_y):
