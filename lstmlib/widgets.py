@@ -148,7 +148,9 @@ class Explorable:
         if self._out is None:
             return
         self._msg.value = error_html(error) if error else ""
-        if fig is not None:
+        # No frontend renders the Output widget during the book build: drawing into
+        # it there would leak the figure into the cell's outputs.
+        if fig is not None and not in_book_build():
             self._out.clear_output(wait=True)
             with self._out:
                 fig.show()
