@@ -1,0 +1,57 @@
+"""Exercises of Part III, chapters 5-8 (what the LSTM buys). Each function computes its answer with lstmlib."""
+from __future__ import annotations
+
+from . import exercise
+from .. import experiments as ex
+from ..data import harry_sally_invalid_sentences, traffic_lecture
+from ..rnn import sigmoid
+
+
+@exercise("p3b-forget-survival", "With f_t = sigma(b_f) at every step, c_49 keeps sigma(b_f)**49 of c_0.", rtol=1e-3)
+def _forget_survival():
+    return float(sigmoid(3.0) ** 49)
+
+
+@exercise("p3b-forget-bias-needed", "Solve sigma(b)**49 = 0.5 for sigma(b), then invert the sigmoid: b = log(s / (1 - s)).",
+          rtol=1e-3)
+def _forget_bias_needed():
+    import numpy as np
+    s = 0.5 ** (1 / 49)
+    return float(np.log(s / (1 - s)))
+
+
+@exercise("p3b-trend3", "Use experiments.naive_trend(traffic, k=3): the least-squares line through 720, 485, 366.",
+          rtol=1e-4)
+def _trend3():
+    return ex.naive_trend(traffic_lecture()[1], 3)
+
+
+@exercise("p3b-decision", "capacity_decision(current, low, high) with the interval around the last-value forecast.")
+def _decision():
+    v = traffic_lecture()[1]
+    errors = v[1:] - ex.rolling_predictions(v, range(1, 8), ex.naive_last)
+    low, high = ex.residual_interval(ex.naive_last(v), errors, 0.8)
+    return ex.capacity_decision(v[-1], float(low), float(high))
+
+
+@exercise("p3b-lstm-params", "torch keeps two bias vectors per gate: 4H(D + H) weights + 8H biases, plus H K + K "
+          "for the output layer.")
+def _lstm_params():
+    from ..cnn import count_parameters
+    return count_parameters(ex.make_model("lstm", 11, 8, 2))
+
+
+@exercise("p3b-one-word-memory", "len(harry_sally_invalid_sentences(4)): the wrong sentences of at most 4 tokens.")
+def _one_word_memory():
+    return len(harry_sally_invalid_sentences(4))
+
+
+@exercise("p3b-macs-ratio", "recurrent_macs counts G (D + H) H multiply-adds; G is 4 for the LSTM, 1 for the RNN.")
+def _macs_ratio():
+    return ex.recurrent_macs("lstm", 10, 32) / ex.recurrent_macs("rnn", 10, 32)
+
+
+@exercise("p3b-carousel", "Along the cell path alone, dc_T/dc_0 is the product of the forget gates: 0.9 ** 50.",
+          rtol=1e-4)
+def _carousel():
+    return 0.9 ** 50
