@@ -7,6 +7,7 @@ torch keeps its default number of threads.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -41,6 +42,16 @@ def median_time(fn, repeats):
     return float(np.median(times))
 
 
+def side_by_side(fn_a, fn_b, repeats, rounds=3):
+    """Best over rounds of the median time of fn_a and of fn_b; the rounds alternate a and b
+    in blocks (alternating every call makes numpy's and torch's thread pools fight)."""
+    ta, tb = [], []
+    for _ in range(rounds):
+        ta.append(median_time(fn_a, repeats))
+        tb.append(median_time(fn_b, repeats))
+    return min(ta), min(tb)
+
+
 def main(repeats: int = 15):
     rows = []
     for T, N, H in CASES:
@@ -52,16 +63,14 @@ def main(repeats: int = 15):
             m = to_torch(p, tdtype)
             xt = torch.tensor(x, requires_grad=True)
             dht = torch.tensor(dh)
-            # interleave the two so both see the same machine state
-            tn, tt = [], []
-            for _ in range(3):
-                tn.append(median_time(lambda: numpy_step(p, x, dh), repeats))
-                tt.append(median_time(lambda: torch_step(m, xt, dht), repeats))
-            rows.append((T, N, H, np.dtype(dtype).name, min(tn), min(tt)))
+            tn, tt = side_by_side(lambda: numpy_step(p, x, dh), lambda: torch_step(m, xt, dht), repeats)
+            rows.append((T, N, H, np.dtype(dtype).name, tn, tt))
     print(f"torch {torch.__version__}, numpy {np.__version__}, torch threads {torch.get_num_threads()}")
     print(f"{'T':>4} {'N':>3} {'H':>4} {'dtype':>8} {'numpy ms':>9} {'torch ms':>9} {'numpy/torch':>12}")
     for T, N, H, d, a, b in rows:
         print(f"{T:>4} {N:>3} {H:>4} {d:>8} {a * 1e3:>9.2f} {b * 1e3:>9.2f} {a / b:>12.2f}")
+    if hasattr(os, "getloadavg"):
+        print(f"load average during the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (timings are noisy above 1 per core)")
     print("ratios:", ", ".join(f"T={r[0]},N={r[1]},H={r[2]},{r[3]}: {r[4] / r[5]:.2f}x" for r in rows))
 
 
