@@ -223,11 +223,11 @@ def upstream(params, trace, dh=None, dy=None):
     T, N, H = trace.h.shape
     if dh is None and dy is None:
         raise ValueError("dh (T, N, H) and/or dy (T, N, K) must be given, got neither")
-    total = np.zeros((T, N, H), params.dtype)
+    total = np.zeros((T, N, H), params.dtype) if dh is None else None
     if dh is not None:
         dh = as_real_array(dh, "dh", 3, "(T, N, H)", dtype=params.dtype)
         check_shape(dh, "dh", (T, N, H), "(T, N, H)")
-        total += dh
+        total = dh if dy is None else dh.copy()          # read-only below unless dy adds to it
     dW_hy = None if params.K is None else np.zeros_like(params.W_hy)
     db_y = None if params.K is None else np.zeros_like(params.b_y)
     if dy is not None:

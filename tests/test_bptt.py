@@ -152,3 +152,16 @@ def test_numerical_gradient_of_quadratic():
     p = RNNParams.init(1, 2, rng=rng0(8))
     g = bptt.numerical_gradient(lambda q: float((q.to_vector() ** 2).sum()), p)
     assert np.allclose(g.to_vector(), 2 * p.to_vector())
+
+
+@pytest.mark.parametrize("P", [RNNParams, LSTMParams, GRUParams, CoupledLSTMParams])
+def test_backward_leaves_its_inputs_alone(P):
+    rng = rng0(9)
+    p = P.init(2, 3, 2, rng=rng)
+    x, dh, dy = rng.normal(size=(4, 2, 2)), rng.normal(size=(4, 2, 3)), rng.normal(size=(4, 2, 2))
+    tr = bptt.forward(p, x)
+    before = (dh.copy(), dy.copy(), p.to_vector(), tr.h.copy())
+    bptt.backward(p, tr, dh=dh)
+    bptt.backward(p, tr, dh=dh, dy=dy, k=2)
+    for a, b in zip(before, (dh, dy, p.to_vector(), tr.h)):
+        assert np.array_equal(a, b)
