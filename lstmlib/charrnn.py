@@ -141,9 +141,12 @@ def _streams(data: np.ndarray, N: int, T: int) -> np.ndarray:
     return data[:L * N].reshape(N, L).T
 
 
-def train_char_rnn(text: str, iterations: int, *, rng: np.random.Generator, config: CharRNNConfig | None = None,
+def train_char_rnn(text, iterations: int, *, rng: np.random.Generator, config: CharRNNConfig | None = None,
                    sample_at=(), sample_len: int = 200, temperature: float = 1.0) -> CharRNNRun:
     """Train a char-RNN on ``text`` for ``iterations`` Adagrad updates.
+
+    text: a string (characters are the tokens), or a list of tokens such as words
+    (samples are then joined with spaces).
 
     Each update reads the next seq_length characters of every stream (the hidden state
     carries over between chunks; back to the start and h = 0 at the end of the text),
@@ -152,8 +155,9 @@ def train_char_rnn(text: str, iterations: int, *, rng: np.random.Generator, conf
     """
     config = CharRNNConfig() if config is None else config
     check_instance(config, "config", CharRNNConfig)
-    if not isinstance(text, str) or len(text) < 2:
-        raise ValueError(f"text must be a string of at least 2 characters, got {type(text).__name__}")
+    if not isinstance(text, (str, list, tuple)) or len(text) < 2:
+        raise ValueError(f"text must be a string or a list of at least 2 tokens, got {type(text).__name__}")
+    sep = "" if isinstance(text, str) else " "
     iterations = check_positive_int(iterations, "iterations")
     check_instance(rng, "rng", np.random.Generator)
     sample_at = sorted({check_positive_int(s, "sample_at entry", minimum=0) for s in sample_at})
@@ -168,7 +172,7 @@ def train_char_rnn(text: str, iterations: int, *, rng: np.random.Generator, conf
 
     def draw(it):
         seed = int(data[p % data.shape[0], 0])
-        samples[it] = decode(vocab, sample(params, seed, sample_len, rng=rng, h=h[:1], temperature=temperature))
+        samples[it] = decode(vocab, sample(params, seed, sample_len, rng=rng, h=h[:1], temperature=temperature), sep)
 
     if 0 in sample_at:
         draw(0)

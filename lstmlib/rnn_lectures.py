@@ -29,7 +29,7 @@ from .validate import as_real_array, check_choice, check_instance, check_positiv
 
 __all__ = ["counting_params", "counting_objective", "counting_gradients", "slide_gradients",
            "counting_rmse", "CountingRun", "train_counting", "seq_to_vector_bias_terms",
-           "input_influence", "state_difference"]
+           "input_influence", "state_difference", "one_word_model", "sample_one_word", "split_sentences"]
 
 RMSE_KINDS = ("per_step", "mean", "sum")
 
@@ -195,3 +195,40 @@ def state_difference(params: RNNParams, x, x_other) -> np.ndarray:
     check_shape(x_other, "x_other", x.shape, "(T, N, D)")
     diff = rnn_forward(params, x).h - rnn_forward(params, x_other).h
     return np.sqrt((diff ** 2).sum(axis=(1, 2)))
+
+
+def one_word_model(indices, K: int) -> np.ndarray:
+    """A model with a one-word memory (first-order Markov chain): P[a, b] = the fraction of times
+    token b follows token a in ``indices`` (1-D ints < K). Rows of unseen tokens are uniform."""
+    K = check_positive_int(K, "K")
+    idx = np.asarray(indices)
+    if idx.ndim != 1 or idx.size < 2 or not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= K:
+        raise ValueError(f"indices must be a 1-D integer array of at least 2 tokens in [0, {K}), got {idx!r:.60}")
+    counts = np.zeros((K, K))
+    np.add.at(counts, (idx[:-1], idx[1:]), 1)
+    total = counts.sum(axis=1, keepdims=True)
+    return np.where(total > 0, counts / np.maximum(total, 1), 1.0 / K)
+
+
+def sample_one_word(P, start: int, n: int, *, rng: np.random.Generator) -> np.ndarray:
+    """n tokens drawn from the one-word model P (K, K), starting after token ``start``."""
+    P = as_real_array(P, "P", 2, "(K, K)")
+    check_shape(P, "P", (P.shape[0], P.shape[0]), "(K, K)")
+    n = check_positive_int(n, "n")
+    check_instance(rng, "rng", np.random.Generator)
+    out, cur = np.empty(n, dtype=np.int64), int(start)
+    for t in range(n):
+        cur = int(rng.choice(P.shape[0], p=P[cur]))
+        out[t] = cur
+    return out
+
+
+def split_sentences(tokens, end: str = ".") -> list:
+    """Cut a token list after every ``end`` token: a list of tuples (an unfinished tail is dropped)."""
+    out, cur = [], []
+    for tok in tokens:
+        cur.append(tok)
+        if tok == end:
+            out.append(tuple(cur))
+            cur = []
+    return out

@@ -116,7 +116,14 @@ def test_bad_input():
     with pytest.raises(ValueError, match="text too short"):
         train_char_rnn("abc", 3, rng=rng, config=CharRNNConfig(seq_length=25))
     with pytest.raises(ValueError, match="text must be a string"):
-        train_char_rnn(["a", "b"], 3, rng=rng)
+        train_char_rnn(42, 3, rng=rng)
     bad = dataclasses.replace(small(), W_hy=np.zeros((4, 3)), b_y=np.zeros(3))
     with pytest.raises(ValueError, match="D == K"):
         sample(bad, 0, 3, rng=rng)
+
+
+def test_word_tokens():
+    words = ("Harry met Sally . Sally met James . " * 30).split()
+    r = train_char_rnn(words, 50, rng=np.random.default_rng(0), config=CharRNNConfig(H=8, seq_length=6),
+                       sample_at=(50,), sample_len=5)
+    assert r.vocab.K == 5 and len(r.samples[50].split(" ")) == 5

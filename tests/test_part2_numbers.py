@@ -136,3 +136,15 @@ def test_bad_input():
         rl.input_influence(P, np.zeros((3, 2, 3)))
     with pytest.raises(ValueError, match="x_other must have shape"):
         rl.state_difference(P, np.zeros((3, 1, 3)), np.zeros((2, 1, 3)))
+
+
+def test_one_word_model_and_sentences():
+    P = rl.one_word_model(np.array([0, 1, 0, 2, 0, 1]), 4)
+    np.testing.assert_allclose(P[0], [0, 2 / 3, 1 / 3, 0])
+    np.testing.assert_allclose(P[3], [0.25] * 4)                    # never seen: uniform
+    np.testing.assert_allclose(P.sum(axis=1), 1)
+    s = rl.sample_one_word(P, 1, 20, rng=np.random.default_rng(0))
+    assert all(P[a, b] > 0 for a, b in zip(s[:-1], s[1:]))
+    assert rl.split_sentences(["a", "b", ".", "c", ".", "d"]) == [("a", "b", "."), ("c", ".")]
+    with pytest.raises(ValueError, match="indices must be a 1-D integer array"):
+        rl.one_word_model(np.array([0, 5]), 3)
