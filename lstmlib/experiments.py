@@ -34,7 +34,7 @@ from .torch_bridge import GRUModel, LSTMModel, RNNModel, train
 from .validate import as_float_array, check_choice, check_instance, check_positive_int, check_probability
 
 __all__ = ["KINDS", "TASKS", "Run", "single_thread", "make_model", "set_forget_bias", "with_forget_bias",
-           "predict_last", "accuracy", "task_data", "run_memory_task", "sweep", "success_table",
+           "predict_all", "predict_last", "accuracy", "task_data", "run_memory_task", "sweep", "success_table",
            "first_step_below", "recurrent_macs", "naive_last", "naive_trend", "rolling_predictions",
            "residual_interval", "coverage", "rmse", "capacity_decision", "Forecaster", "fit_forecaster",
            "forecast", "gender_stream", "length_batches", "memory_unit"]
@@ -96,14 +96,19 @@ def make_model(kind: str, D: int, H: int, K: int, *, seed: int = 0, forget_bias:
     return model
 
 
-def predict_last(model, x) -> np.ndarray:
-    """The model's output at the last step, y_{T-1} (N, K), as float64 numpy, for x (T, N, D)."""
+def predict_all(model, x) -> np.ndarray:
+    """The model's outputs y_t (T, N, K) at every step, as float64 numpy, for x (T, N, D)."""
     check_instance(model, "model", tuple(KINDS.values()))
     x = as_float_array(x, "x", 3, "(T, N, D)")
     p = next(model.parameters())
     with torch.no_grad():
-        y = model(torch.as_tensor(x, dtype=p.dtype, device=p.device))[0][-1]   # (N, K)
+        y = model(torch.as_tensor(x, dtype=p.dtype, device=p.device))[0]       # (T, N, K)
     return y.cpu().double().numpy()
+
+
+def predict_last(model, x) -> np.ndarray:
+    """The model's output at the last step, y_{T-1} (N, K), as float64 numpy, for x (T, N, D)."""
+    return predict_all(model, x)[-1]
 
 
 def accuracy(model, x, labels) -> float:

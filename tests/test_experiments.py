@@ -142,3 +142,13 @@ def test_numpy_trace_of_a_trained_model_matches_torch():
     trace = lstm_forward(model_to_params(model), x)
     y = model_to_params(model)
     np.testing.assert_allclose(trace.h[-1] @ y.W_hy + y.b_y, ex.predict_last(model, x), atol=1e-5)
+
+
+def test_predict_all_ends_with_predict_last():
+    model = ex.make_model("rnn", 2, 3, 4, seed=0)
+    x = np.random.default_rng(0).normal(size=(5, 2, 2))
+    y = ex.predict_all(model, x)
+    assert y.shape == (5, 2, 4)
+    np.testing.assert_array_equal(y[-1], ex.predict_last(model, x))
+    with pytest.raises(ValueError, match="x"):
+        ex.predict_all(model, np.zeros((5, 2)))
