@@ -1,0 +1,61 @@
+"""The flagship 'watch gradient norms vanish' widget."""
+import numpy as np
+import pytest
+
+from lstmlib.bptt import last_step_gradient_norms
+from lstmlib.gradient_widget import (STATIC_RHOS, STATIC_SETUPS, STATIC_TS, SetupPicker, gradient_explorer,
+                                     gradient_norm_curve, network, parse_setup, render_gradients)
+
+
+def test_linear_rnn_curve_is_the_prediction():
+    n = gradient_norm_curve("RNN", 0.8, 20, "linear")
+    np.testing.assert_allclose(n, 0.8 ** (19.0 - np.arange(20)), rtol=1e-10)
+    fig = render_gradients(0.8, 20, ("RNN", "linear", 0.0))
+    np.testing.assert_allclose(np.array(fig.data[0].y, float), np.array(fig.data[1].y, float), rtol=1e-10)
+    assert fig.layout.yaxis.type == "log"
+
+
+def test_curve_is_lstmlib_bptt_and_lstm_forget_bias_helps():
+    x = np.random.default_rng(1000).standard_normal((400, 1, 1))[:30]
+    np.testing.assert_allclose(gradient_norm_curve("GRU", 0.9, 30),
+                               last_step_gradient_norms(network("GRU", 0.9), x))
+    assert network("LSTM", 0.9, "tanh", 3.0).b_f[0] == 3.0
+    closed = gradient_norm_curve("LSTM", 0.9, 50, forget_bias=0.0)[0]
+    open_ = gradient_norm_curve("LSTM", 0.9, 50, forget_bias=3.0)[0]
+    assert open_ > 1e4 * closed
+
+
+def test_updates_good_and_bad():
+    ex = gradient_explorer()
+    assert ex.update(rho=1.1, T=100) and ex.last_error is None
+    assert ex.update(setup=("LSTM", "tanh", 2.5))
+    assert not ex.update(rho=-0.5) and "rho" in ex.last_error
+    assert not ex.update(rho=0.9, T=1) and "T must be" in ex.last_error
+    assert not ex.update(T=20, setup=("CNN", "tanh", 0.0)) and "model" in ex.last_error
+    assert not ex.update(setup=("LSTM", "tanh", "open")) and "forget_bias" in ex.last_error
+    assert ex.update(setup="GRU") and ex.last_error is None
+
+
+def test_exploding_values_do_not_break_the_figure():
+    fig = render_gradients(0.1, 400, ("RNN", "linear", 0.0))   # 0.1^399 underflows to 0
+    assert fig.data[1].y[0] is None and fig.data[0].y[0] is None
+    assert "0 (underflow)" in fig.layout.title.text
+    big = render_gradients(3.0, 400, ("RNN", "linear", 0.0))
+    assert big.data[0].y[0] == pytest.approx(3.0 ** 399, rel=1e-8)
+
+
+def test_static_frames():
+    fig, script = gradient_explorer().static_figure()
+    assert len(fig["frames"]) == len(STATIC_RHOS) * len(STATIC_TS) * len(STATIC_SETUPS) == 60
+    assert "plotly_sliderchange" in script
+
+
+def test_setup_picker_value():
+    w = SetupPicker()
+    assert w.value == ("RNN", "tanh", 0.0)
+    w.model.value = "LSTM"
+    w.forget_bias.value = 2.0
+    assert w.value == ("LSTM", "tanh", 2.0)
+    assert parse_setup(w.value) == ("LSTM", "tanh", 2.0)
+    with pytest.raises(ValueError, match="setup must be"):
+        parse_setup("LSTM")
