@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,13 +30,16 @@ import torch
 
 from .data import adding_problem, gender_agreement_sentences, remember_first
 from .data.text import Vocab, encode, one_hot
+from . import bptt
+from .gru import GRUParams
 from .lstm import LSTMParams
+from .rnn import RNNParams
 from .torch_bridge import GRUModel, LSTMModel, RNNModel, train
 from .validate import as_float_array, check_choice, check_instance, check_positive_int, check_probability
 
 __all__ = ["KINDS", "TASKS", "Run", "single_thread", "make_model", "set_forget_bias", "with_forget_bias",
            "predict_all", "predict_last", "accuracy", "task_data", "run_memory_task", "sweep", "success_table",
-           "first_step_below", "recurrent_macs", "naive_last", "naive_trend", "rolling_predictions",
+           "first_step_below", "recurrent_macs", "time_forward_backward", "naive_last", "naive_trend", "rolling_predictions",
            "residual_interval", "coverage", "rmse", "capacity_decision", "Forecaster", "fit_forecaster",
            "forecast", "gender_stream", "length_batches", "memory_unit"]
 
@@ -225,6 +229,28 @@ def recurrent_macs(kind: str, D: int, H: int) -> int:
     check_choice(kind, "kind", list(G))
     D, H = check_positive_int(D, "D"), check_positive_int(H, "H")
     return G[kind] * (D + H) * H
+
+
+def time_forward_backward(kind: str, *, T: int = 50, N: int = 32, D: int = 10, H: int = 64,
+                          repeats: int = 10) -> float:
+    """Median seconds of one forward and BPTT pass of lstmlib's numpy ``kind`` model.
+
+    numpy, so the three models share one implementation style (a stacked matrix product
+    per step); torch's CPU kernels differ in how much they fuse, which can hide the cost.
+    Wall-clock time varies from machine to machine and run to run: compare ratios.
+    """
+    _check_kind(kind)
+    T, N, repeats = (check_positive_int(v, n) for v, n in [(T, "T"), (N, "N"), (repeats, "repeats")])
+    cls = {"rnn": RNNParams, "lstm": LSTMParams, "gru": GRUParams}[kind]
+    params = cls.init(check_positive_int(D, "D"), check_positive_int(H, "H"), rng=np.random.default_rng(0))
+    x = np.random.default_rng(1).normal(size=(T, N, D))
+    dh = np.ones((T, N, H))
+    times = []
+    for _ in range(repeats + 1):                                        # one warm-up pass
+        t0 = time.perf_counter()
+        bptt.backward(params, bptt.forward(params, x), dh=dh)
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times[1:]))
 
 
 # ---------------------------------------------------------------------------- forecasting

@@ -152,3 +152,9 @@ def test_predict_all_ends_with_predict_last():
     np.testing.assert_array_equal(y[-1], ex.predict_last(model, x))
     with pytest.raises(ValueError, match="x"):
         ex.predict_all(model, np.zeros((5, 2)))
+
+
+def test_time_forward_backward_is_positive():
+    assert ex.time_forward_backward("rnn", T=5, N=2, H=4, repeats=2) > 0
+    with pytest.raises(ValueError, match="repeats"):
+        ex.time_forward_backward("lstm", repeats=0)
