@@ -34,7 +34,7 @@ from .validate import as_float_array, check_choice, check_instance, check_positi
 
 __all__ = ["spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity", "rnn_params",
            "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
-           "esn_predict", "TrainResult", "sgd_train"]
+           "esn_predict", "TrainResult", "sgd_train", "bias_gradient_by_jacobians"]
 
 
 # ---------------------------------------------------------------- initialisations
@@ -123,6 +123,38 @@ def _nonnegative(value, name) -> float:
             or not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     return float(value)
+
+
+# ---------------------------------------------------------------- the gradient as a sum over k
+def bias_gradient_by_jacobians(params: RNNParams, x, t: int, dh_t, upper: int | None = None) -> np.ndarray:
+    """dL_t/db_h for L_t = sum(h_t * dh_t), written as Singh's sum over k of products of Jacobians:
+
+        dL_t/db_h = sum_{k=0}^{upper} dh_t J_t J_{t-1} ... J_{k+1} diag(phi'(a_k)),  summed over the batch,
+
+    with J_j = dh_j/dh_{j-1} (row-vector chain rule; ``bptt.jacobians``) and the empty product
+    (k >= t) taken as the identity. upper = t (the default) is right; upper = T - 1 > t adds
+    terms for steps after t, which cannot influence L_t. x (T, N, D), dh_t (N, H) -> (H,).
+    """
+    from .bptt import jacobians
+    check_instance(params, "params", RNNParams)
+    trace = forward(params, x)
+    T = trace.h.shape[0]
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t < T:
+        raise ValueError(f"t must be an integer from 0 to {T - 1}, got {t!r}")
+    upper = t if upper is None else int(upper)
+    if not 0 <= upper < T:
+        raise ValueError(f"upper must be from 0 to {T - 1}, got {upper}")
+    dh_t = as_float_array(dh_t, "dh_t", 2, "(N, H)")
+    check_shape(dh_t, "dh_t", trace.h[0].shape, "(N, H)")
+    J = jacobians(params, trace)                                       # (T, N, H, H)
+    dphi = 1 - trace.h ** 2 if params.activation == "tanh" else np.ones_like(trace.h)
+    total = np.zeros(params.H)
+    for k in range(upper + 1):
+        delta = dh_t
+        for j in range(t, k, -1):                                      # J_t, J_{t-1}, ..., J_{k+1}
+            delta = np.einsum("ni,nij->nj", delta, J[j])
+        total += (delta * dphi[k]).sum(axis=0)                         # immediate dh_k/db_h = phi'(a_k)
+    return total
 
 
 # ---------------------------------------------------------------- echo state network

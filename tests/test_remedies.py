@@ -113,3 +113,19 @@ def test_sgd_truncated_and_errors():
     assert res.ok and res.losses[-1] < res.losses[0]
     with pytest.raises(ValueError, match="output layer"):
         R.sgd_train(R.rnn_params(4, 0.9, rng=np.random.default_rng(0)), x, y, lr=0.1, steps=1)
+
+
+def test_jacobian_sum_equals_bptt_only_up_to_t():
+    from lstmlib.rnn import rnn_backward, rnn_forward
+    rng = np.random.default_rng(3)
+    p = R.rnn_params(3, 0.9, rng=rng, D=2)
+    x = rng.standard_normal((6, 2, 2))
+    dh_t = rng.standard_normal((2, 3))
+    dh = np.zeros((6, 2, 3))
+    dh[3] = dh_t
+    bptt = rnn_backward(p, rnn_forward(p, x), dh=dh).dparams.b_h
+    np.testing.assert_allclose(R.bias_gradient_by_jacobians(p, x, 3, dh_t), bptt, rtol=1e-12)
+    wrong = R.bias_gradient_by_jacobians(p, x, 3, dh_t, upper=5)
+    assert not np.allclose(wrong, bptt)
+    with pytest.raises(ValueError, match="t must be"):
+        R.bias_gradient_by_jacobians(p, x, 6, dh_t)
