@@ -1,0 +1,304 @@
+"""Image captioning with a CNN encoder and an LSTM decoder, soft and hard attention, spatial transformers.
+
+Shape letters: N batch, T caption steps, L locations of the feature grid (L = 4 x 4 here),
+F feature size per location, E word-embedding size, H hidden size, V caption vocabulary size.
+
+* data: :func:`digit_captions` places one or two 8x8 digits (scikit-learn's) on a 16x16 canvas
+  and writes what is where: "a 3 left of a 7", "a 2 above a 9", or "a 5". :func:`caption_vocab`
+  and :func:`encode_captions` turn captions into ids with ``<start>`` and ``<end>`` tokens.
+* model: :class:`Captioner`, a two-layer CNN giving a feature grid A (N, L, F), and an LSTM
+  decoder started from h_{-1} = tanh(max_l(A) W_h0), c_{-1} = tanh(max_l(A) W_c0). With
+  ``attention=True`` (Xu et al. 2015, soft attention), at every step
+
+      e_{t,l} = w . tanh(A_l W_A + h_{t-1} W_hA),   alpha_t = softmax_l(e_t),   z_t = sum_l alpha_{t,l} A_l
+
+  and the LSTM reads [embedding of word t, z_t]; with ``attention=False`` (Vinyals et al. 2015)
+  the image enters only through the initial state. The scores of word t + 1 are h_t W_hy + b_y.
+* hard attention: :func:`hard_context` draws one location l ~ alpha_t and returns A_l; its mean
+  over draws is the soft context z_t.
+* spatial transformer (Jaderberg et al. 2015): :func:`affine_theta`, the numpy grid generator
+  :func:`affine_grid` and bilinear sampler :func:`grid_sample` (the same numbers as torch's
+  ``affine_grid`` / ``grid_sample`` with ``align_corners=False`` and zero padding), and
+  :class:`SpatialTransformer`, a localisation net that predicts theta, then torch's grid and sampler.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .data.text import Vocab
+from .validate import as_real_array, check_instance, check_positive_int, check_probability, check_shape
+
+__all__ = ["START", "END", "PAD", "CANVAS", "digit_captions", "caption_vocab", "encode_captions",
+           "decode_caption", "Captioner", "train_captioner", "caption_accuracy", "hard_context",
+           "affine_theta", "affine_grid", "grid_sample", "SpatialTransformer"]
+
+PAD, START, END = "<pad>", "<start>", "<end>"
+CANVAS = 16          # the images are CANVAS x CANVAS pixels; a digit is 8 x 8
+
+
+# ---------------------------------------------------------------------------- data
+def digit_captions(images, labels, n: int, *, rng: np.random.Generator, p_single: float = 0.2):
+    """``n`` captioned canvases built from digit ``images`` (M, 1, 8, 8) with ``labels`` (M,).
+
+    With probability ``p_single`` one digit at a random place ("a 5"); otherwise two digits, side
+    by side ("a 3 left of a 7", the left one named first) or one above the other ("a 2 above a 9"),
+    shifted together by 0, 4 or 8 pixels across the layout (the
+    grid of the CNN's features has 4-pixel cells). Returns (canvases float32 (n, 1, 16, 16),
+    captions: a list of n token lists, without <start>/<end>).
+    """
+    images = as_real_array(images, "images", 4, "(M, 1, 8, 8)")
+    check_shape(images, "images", (None, 1, 8, 8), "(M, 1, 8, 8)")
+    labels = np.asarray(labels)
+    if labels.shape != images.shape[:1]:
+        raise ValueError(f"labels must have shape ({images.shape[0]},), got {labels.shape}")
+    n, p_single = check_positive_int(n, "n"), check_probability(p_single, "p_single")
+    check_instance(rng, "rng", np.random.Generator)
+    out = np.zeros((n, 1, CANVAS, CANVAS), dtype=np.float32)
+    captions = []
+    for k in range(n):
+        a, b = rng.integers(0, len(labels), size=2)
+        if rng.random() < p_single:
+            r, c = 4 * rng.integers(0, 3, size=2)                     # on the 4-pixel grid of the features
+            out[k, 0, r:r + 8, c:c + 8] = images[a, 0]
+            captions.append(["a", str(labels[a])])
+            continue
+        s = 4 * rng.integers(0, 3)                                   # shift across the layout: 0, 4 or 8
+        if rng.random() < 0.5:                                       # side by side
+            out[k, 0, s:s + 8, 0:8], out[k, 0, s:s + 8, 8:16] = images[a, 0], images[b, 0]
+            relation = ["left", "of"]
+        else:                                                        # one above the other
+            out[k, 0, 0:8, s:s + 8], out[k, 0, 8:16, s:s + 8] = images[a, 0], images[b, 0]
+            relation = ["above"]
+        captions.append(["a", str(labels[a]), *relation, "a", str(labels[b])])
+    return out, captions
+
+
+def caption_vocab() -> Vocab:
+    """<pad> (id 0), <start>, <end>, then the words: a, left, of, above, 0 ... 9."""
+    return Vocab((PAD, START, END, "a", "left", "of", "above", *map(str, range(10))))
+
+
+def encode_captions(vocab: Vocab, captions) -> np.ndarray:
+    """Ids (T, N) of "<start> words <end>", padded with <pad> (0) at the end; T = longest + 2."""
+    check_instance(vocab, "vocab", Vocab)
+    unknown = sorted({w for c in captions for w in c} - set(vocab.tokens))
+    if unknown:
+        raise ValueError(f"captions have words outside the vocabulary: {unknown[:5]}")
+    seqs = [[START, *c, END] for c in captions]
+    ids = np.zeros((max(map(len, seqs)), len(seqs)), dtype=np.int64)
+    for n, s in enumerate(seqs):
+        ids[:len(s), n] = [vocab.index[w] for w in s]
+    return ids
+
+
+def decode_caption(vocab: Vocab, ids) -> list:
+    """Words of one generated id sequence, up to (not including) the first <end>."""
+    words = []
+    for i in np.asarray(ids).tolist():
+        if vocab.tokens[i] == END:
+            break
+        words.append(vocab.tokens[i])
+    return words
+
+
+# ---------------------------------------------------------------------------- model
+class Captioner(nn.Module):
+    """CNN encoder (feature grid A (N, L, F)) + LSTM decoder, with or without soft attention."""
+
+    def __init__(self, V: int, E: int = 16, F: int = 32, H: int = 64, attention: bool = True):
+        super().__init__()
+        V, E, F, H = (check_positive_int(v, k) for v, k in ((V, "V"), (E, "E"), (F, "F"), (H, "H")))
+        self.attention = bool(attention)
+        self.cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                 nn.Conv2d(16, F, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.embed = nn.Embedding(V, E)
+        self.init_h, self.init_c = nn.Linear(F, H), nn.Linear(F, H)
+        self.cell = nn.LSTMCell(E + (F if self.attention else 0), H)
+        self.att_A, self.att_h, self.att_w = nn.Linear(F, H), nn.Linear(H, H, bias=False), nn.Linear(H, 1)
+        self.out = nn.Linear(H, V)
+
+    def features(self, images):
+        """The feature grid A (N, L, F) of images (N, 1, 16, 16): L = 4 x 4 locations, row by row."""
+        a = self.cnn(images)                                         # (N, F, 4, 4)
+        return a.flatten(2).transpose(1, 2)                          # (N, L, F)
+
+    def _start(self, A):
+        m = A.amax(1)                                                # (N, F): strongest response anywhere
+        return torch.tanh(self.init_h(m)), torch.tanh(self.init_c(m))
+
+    def _attend(self, A, A_proj, h):
+        e = self.att_w(torch.tanh(A_proj + self.att_h(h)[:, None])).squeeze(2)   # (N, L)
+        alpha = torch.softmax(e, dim=1)
+        return (alpha[:, :, None] * A).sum(1), alpha                # z (N, F), alpha (N, L)
+
+    def _step(self, word, state, A, A_proj):
+        x = self.embed(word)                                         # (N, E)
+        alpha = None
+        if self.attention:
+            z, alpha = self._attend(A, A_proj, state[0])
+            x = torch.cat([x, z], dim=1)
+        h, c = self.cell(x, state)
+        return self.out(h), (h, c), alpha
+
+    def forward(self, images, words):
+        """Teacher forcing: scores (T, N, V) of the word after each of words (T, N); alphas (T, N, L) or None."""
+        A = self.features(images)
+        A_proj, state = self.att_A(A), self._start(A)
+        ys, alphas = [], []
+        for w in words:
+            y, state, alpha = self._step(w, state, A, A_proj)
+            ys.append(y)
+            alphas.append(alpha)
+        return torch.stack(ys), (torch.stack(alphas) if self.attention else None)
+
+    @torch.no_grad()
+    def generate(self, images, vocab: Vocab, max_len: int = 10):
+        """Greedy captions: ids (T, N) (the arg-max word fed back, stopping at <end>) and alphas (T, N, L) or None."""
+        A = self.features(images)
+        A_proj, state = self.att_A(A), self._start(A)
+        word = torch.full((A.shape[0],), vocab.index[START], dtype=torch.long, device=A.device)
+        ids, alphas = [], []
+        for _ in range(check_positive_int(max_len, "max_len")):
+            y, state, alpha = self._step(word, state, A, A_proj)
+            word = y.argmax(1)
+            ids.append(word)
+            alphas.append(alpha)
+            if bool((torch.stack(ids) == vocab.index[END]).any(0).all()):
+                break
+        return (torch.stack(ids).cpu().numpy(),
+                torch.stack(alphas).cpu().double().numpy() if self.attention else None)
+
+
+def train_captioner(model: Captioner, images, ids, epochs: int = 10, batch: int = 64, lr: float = 3e-3,
+                    seed: int = 0, progress: bool = True) -> list:
+    """Adam on the cross-entropy of every next word (<pad> targets ignored), teacher forcing.
+
+    images (N, 1, 16, 16), ids (T, N) from :func:`encode_captions`; the input is ids[:-1] and the
+    target ids[1:]. Batches are drawn by a torch generator seeded with ``seed``. Returns the losses.
+    """
+    check_instance(model, "model", Captioner)
+    dev = next(model.parameters()).device
+    x = torch.as_tensor(np.asarray(images, dtype=np.float32), device=dev)
+    w = torch.as_tensor(np.asarray(ids), device=dev)
+    if x.shape[0] != w.shape[1]:
+        raise ValueError(f"images and ids must hold the same number of examples, got {x.shape[0]} and {w.shape[1]}")
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    history = []
+    model.train()
+    for _ in tqdm(range(check_positive_int(epochs, "epochs")), disable=not progress, desc="epochs"):
+        order = torch.randperm(x.shape[0], generator=gen).to(dev)
+        for s in range(0, x.shape[0], batch):
+            sel = order[s:s + batch]
+            opt.zero_grad()
+            y, _ = model(x[sel], w[:-1, sel])                        # (T-1, B, V)
+            loss = nn.functional.cross_entropy(y.reshape(-1, y.shape[2]), w[1:, sel].reshape(-1), ignore_index=0)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            history.append(float(loss.detach()))
+    model.eval()
+    return history
+
+
+def caption_accuracy(model: Captioner, images, captions, vocab: Vocab) -> float:
+    """Fraction of images whose greedy caption equals the true caption word for word."""
+    dev = next(model.parameters()).device
+    ids, _ = model.generate(torch.as_tensor(np.asarray(images, dtype=np.float32), device=dev), vocab)
+    return float(np.mean([decode_caption(vocab, ids[:, n]) == list(c) for n, c in enumerate(captions)]))
+
+
+def hard_context(A, alpha, *, rng: np.random.Generator, samples: int = 1):
+    """Hard attention: draw l ~ alpha (L,) ``samples`` times and return A[l] (samples, F) and the l's."""
+    A = as_real_array(A, "A", 2, "(L, F)")
+    alpha = as_real_array(alpha, "alpha", 1, "(L,)", dtype=np.float64)
+    check_shape(alpha, "alpha", (A.shape[0],), "(L,)")
+    if alpha.min() < 0 or not np.isclose(alpha.sum(), 1.0):
+        raise ValueError(f"alpha must be a probability vector (>= 0, summing to 1), got sum {alpha.sum():.4f}")
+    check_instance(rng, "rng", np.random.Generator)
+    where = rng.choice(A.shape[0], size=check_positive_int(samples, "samples"), p=alpha / alpha.sum())
+    return A[where], where
+
+
+# ---------------------------------------------------------------------------- spatial transformer
+def affine_theta(angle: float = 0.0, scale: float = 1.0, tx: float = 0.0, ty: float = 0.0) -> np.ndarray:
+    """theta (2, 3) = [s R(angle) | t]: output point (x, y) samples the input at s R (x, y) + (tx, ty).
+
+    Coordinates are normalised to [-1, 1] (x right, y down); angle in degrees. scale < 1 samples a
+    smaller window, so the output is a zoomed-in view; the image appears rotated by -angle.
+    """
+    for v, k in ((angle, "angle"), (scale, "scale"), (tx, "tx"), (ty, "ty")):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not np.isfinite(v):
+            raise ValueError(f"{k} must be a finite number, got {v!r}")
+    if scale <= 0:
+        raise ValueError(f"scale must be > 0, got {scale}")
+    a = np.deg2rad(angle)
+    return np.array([[scale * np.cos(a), -scale * np.sin(a), tx],
+                     [scale * np.sin(a), scale * np.cos(a), ty]])
+
+
+def affine_grid(theta, H: int, W: int) -> np.ndarray:
+    """Grid generator: for every output pixel (i, j), the input point theta @ (x_j, y_i, 1).
+
+    theta (N, 2, 3); x_j = (2 j + 1) / W - 1, y_i = (2 i + 1) / H - 1 (pixel centres, like torch's
+    align_corners=False). Returns grid (N, H, W, 2) holding (x, y) in normalised input coordinates.
+    """
+    theta = as_real_array(theta, "theta", 3, "(N, 2, 3)", dtype=np.float64)
+    check_shape(theta, "theta", (None, 2, 3), "(N, 2, 3)")
+    H, W = check_positive_int(H, "H"), check_positive_int(W, "W")
+    x = (2 * np.arange(W) + 1) / W - 1
+    y = (2 * np.arange(H) + 1) / H - 1
+    base = np.stack([*np.meshgrid(x, y), np.ones((H, W))], axis=-1)  # (H, W, 3): (x_j, y_i, 1)
+    return np.einsum("hwk,nck->nhwc", base, theta)                  # (N, H, W, 2)
+
+
+def grid_sample(U, grid) -> np.ndarray:
+    """Bilinear sampler: V[n, c, i, j] = sum over the 4 pixels around the grid point of U times its weight.
+
+    U (N, C, H_in, W_in); grid (N, H, W, 2) from :func:`affine_grid`. The point (x, y) is pixel
+    (u, v) = ((x + 1) W_in - 1) / 2, ((y + 1) H_in - 1) / 2, and
+    V = sum_{q, p} U[q, p] max(0, 1 - |u - p|) max(0, 1 - |v - q|), pixels outside the image count as 0.
+    """
+    U = as_real_array(U, "U", 4, "(N, C, H_in, W_in)", dtype=np.float64)
+    grid = as_real_array(grid, "grid", 4, "(N, H, W, 2)", dtype=np.float64)
+    check_shape(grid, "grid", (U.shape[0], None, None, 2), "(N, H, W, 2)")
+    N, C, Hin, Win = U.shape
+    u = ((grid[..., 0] + 1) * Win - 1) / 2                           # (N, H, W) column coordinate
+    v = ((grid[..., 1] + 1) * Hin - 1) / 2                           # row coordinate
+    p0, q0 = np.floor(u).astype(int), np.floor(v).astype(int)
+    out = np.zeros((N, C) + u.shape[1:])
+    n = np.arange(N)[:, None, None]
+    for dq in (0, 1):
+        for dp in (0, 1):
+            p, q = p0 + dp, q0 + dq
+            weight = (1 - np.abs(u - p)) * (1 - np.abs(v - q))       # (N, H, W), both factors in [0, 1]
+            inside = (p >= 0) & (p < Win) & (q >= 0) & (q < Hin)
+            vals = U[n, :, np.clip(q, 0, Hin - 1), np.clip(p, 0, Win - 1)]    # (N, H, W, C)
+            out += np.moveaxis(vals * (weight * inside)[..., None], -1, 1)
+    return out
+
+
+class SpatialTransformer(nn.Module):
+    """Localisation net (image -> theta (N, 2, 3)), then torch's grid generator and bilinear sampler.
+
+    The last layer starts at zero weights and the identity's bias, so an untrained transformer
+    returns its input unchanged.
+    """
+
+    def __init__(self, H: int = 8, W: int = 8, hidden: int = 32):
+        super().__init__()
+        self.size = (check_positive_int(H, "H"), check_positive_int(W, "W"))
+        self.loc = nn.Sequential(nn.Flatten(), nn.Linear(H * W, check_positive_int(hidden, "hidden")),
+                                 nn.ReLU(), nn.Linear(hidden, 6))
+        with torch.no_grad():
+            self.loc[-1].weight.zero_()
+            self.loc[-1].bias.copy_(torch.tensor([1.0, 0, 0, 0, 1.0, 0]))
+
+    def forward(self, U):
+        """U (N, 1, H, W) -> (V (N, 1, H, W), theta (N, 2, 3))."""
+        theta = self.loc(U).view(-1, 2, 3)
+        grid = nn.functional.affine_grid(theta, list(U.shape), align_corners=False)
+        return nn.functional.grid_sample(U, grid, align_corners=False), theta

@@ -1,0 +1,375 @@
+"""Models of text for Part IV: a sentiment classifier, a character LSTM, and a small cell race.
+
+Shape letters: N batch, T time steps, D input size, H hidden size, K output size
+(classes or characters), V word-vocabulary size, E embedding size.
+
+Three groups:
+
+* words: :func:`tokenize`, :func:`build_word_vocab` (index 0 is ``<pad>``, 1 is ``<unk>``),
+  :func:`encode_padded` (time-first ids (T, N) plus lengths), :func:`bag_of_words` (a sparse
+  count matrix for the logistic-regression baseline) and :class:`SentimentModel`, an
+  embedding, an LSTM or GRU, and a linear layer on the hidden state after the last word:
+
+      e_t = E[w_t],   h_t = LSTM(e_t, h_{t-1}),   y = h_{len-1} W_hy + b_y   (N, K)
+
+  trained by :func:`train_sentiment` on length-sorted batches (:func:`sentence_batches`).
+* characters: :func:`train_char_lstm` trains ``torch_bridge.LSTMModel`` on one-hot characters
+  with ``torch_bridge.train``; :func:`char_trace` turns it into numpy ``LSTMParams`` and runs
+  ``lstm_forward`` over a text, so every gate and cell value is at hand;
+  :func:`code_features` labels every character of Python code ("inside a string",
+  "column", "indentation", "bracket depth", "inside a comment"); :func:`correlations`
+  is the Pearson correlation of every unit with every feature.
+* cells: :func:`fit_cell` trains one numpy cell of lstmlib (LSTM, its variants, GRU, RNN)
+  on a memory task with Adam, using ``lstmlib.bptt``'s forward/backward, for the variant comparison.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from . import bptt
+from .data import remember_first, adding_problem
+from .data.text import Vocab, build_vocab, encode, one_hot, text_windows
+from .gru import GRUParams
+from .lstm import LSTMParams, LSTMTrace, lstm_forward
+from .rnn import RNNParams
+from .torch_bridge import LSTMModel, model_to_params, train
+from .validate import as_real_array, check_choice, check_instance, check_positive_int
+from .variants import CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams
+
+__all__ = ["PAD", "UNK", "tokenize", "build_word_vocab", "encode_padded", "bag_of_words",
+           "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba", "prefix_proba",
+           "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace", "next_char_proba",
+           "code_features", "correlations", "CELLS", "CellRun", "fit_cell"]
+
+PAD, UNK = "<pad>", "<unk>"
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+
+
+# ---------------------------------------------------------------------------- words
+def tokenize(text: str) -> list:
+    """Lower-case words (keeping an inner apostrophe: "doesn't") and single punctuation marks."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, got {type(text).__name__}")
+    return _TOKEN.findall(text.lower())
+
+
+def build_word_vocab(token_lists, min_count: int = 2) -> Vocab:
+    """``<pad>``, ``<unk>``, then every word seen at least ``min_count`` times, most frequent first."""
+    min_count = check_positive_int(min_count, "min_count")
+    counts = Counter(w for tokens in token_lists for w in tokens)
+    words = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    return Vocab((PAD, UNK, *words))
+
+
+def encode_padded(vocab: Vocab, token_lists, max_len: int | None = None):
+    """Word ids, time-first and padded at the end: ``(ids (T, N) int64, lengths (N,) int64)``.
+
+    Unknown words get id 1 (``<unk>``); padding is id 0; sentences longer than ``max_len`` are
+    cut; an empty sentence becomes one ``<unk>`` (so every length is >= 1).
+    """
+    check_instance(vocab, "vocab", Vocab)
+    if max_len is not None:
+        max_len = check_positive_int(max_len, "max_len")
+    unk = vocab.index[UNK]
+    seqs = [[vocab.index.get(w, unk) for w in tokens][:max_len] or [unk] for tokens in token_lists]
+    if not seqs:
+        raise ValueError("token_lists must hold at least one sentence, got none")
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+    ids = np.zeros((lengths.max(), len(seqs)), dtype=np.int64)    # (T, N)
+    for n, s in enumerate(seqs):
+        ids[:len(s), n] = s
+    return ids, lengths
+
+
+def bag_of_words(vocab: Vocab, token_lists):
+    """Sparse counts (N, V): entry [n, v] is how often word v occurs in sentence n (``<unk>`` included)."""
+    from scipy.sparse import csr_matrix
+    ids, lengths = encode_padded(vocab, token_lists)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    cols = np.concatenate([ids[:L, n] for n, L in enumerate(lengths)])
+    return csr_matrix((np.ones(cols.size), (rows, cols)), shape=(len(lengths), len(vocab)))
+
+
+class SentimentModel(nn.Module):
+    """Embedding (V, E) -> LSTM or GRU (E -> H, time-first) -> linear (H, K) on h after the last word."""
+
+    def __init__(self, V: int, E: int = 32, H: int = 32, K: int = 2, kind: str = "lstm"):
+        super().__init__()
+        check_choice(kind, "kind", ["lstm", "gru"])
+        self.kind = kind
+        self.embed = nn.Embedding(check_positive_int(V, "V"), check_positive_int(E, "E"), padding_idx=0)
+        self.rnn = (nn.LSTM if kind == "lstm" else nn.GRU)(E, check_positive_int(H, "H"))
+        self.out = nn.Linear(H, check_positive_int(K, "K"))
+
+    def hidden(self, ids):
+        """h_t for every step, (T, N, H), from ids (T, N)."""
+        return self.rnn(self.embed(ids))[0]
+
+    def forward(self, ids, lengths):
+        """Scores y (N, K) read at step lengths[n] - 1 of each sentence (padding comes after it)."""
+        h = self.hidden(ids)                                        # (T, N, H)
+        last = h[lengths - 1, torch.arange(h.shape[1], device=h.device)]   # (N, H)
+        return self.out(last)
+
+
+def sentence_batches(ids, lengths, labels, batch: int = 64) -> list:
+    """Batches of sentences of similar length: a list of (ids (T_b, N_b), lengths (N_b,), labels (N_b,)).
+
+    Sentences are sorted by length (ties by position), so each batch is cut to its longest sentence.
+    """
+    ids = np.asarray(ids)
+    lengths, labels = np.asarray(lengths), np.asarray(labels)
+    if ids.ndim != 2 or lengths.shape != (ids.shape[1],) or labels.shape != lengths.shape:
+        raise ValueError(f"ids must be (T, N), lengths and labels (N,), got {ids.shape}, {lengths.shape}, "
+                         f"{labels.shape}")
+    batch = check_positive_int(batch, "batch")
+    order = np.argsort(lengths, kind="stable")
+    out = []
+    for start in range(0, len(order), batch):
+        sel = order[start:start + batch]
+        T_b = int(lengths[sel].max())
+        out.append((ids[:T_b, sel], lengths[sel], labels[sel]))
+    return out
+
+
+def train_sentiment(model: SentimentModel, batches, epochs: int = 3, lr: float = 3e-3, seed: int = 0,
+                    clip: float = 5.0, progress: bool = True) -> list:
+    """Adam on the mean cross-entropy of each batch; batch order shuffled by a generator seeded with ``seed``.
+
+    Returns the loss of every step. Runs on the model's device.
+    """
+    check_instance(model, "model", SentimentModel)
+    epochs = check_positive_int(epochs, "epochs")
+    if not batches:
+        raise ValueError("batches must be a non-empty list, got none")
+    dev = next(model.parameters()).device
+    data = [tuple(torch.as_tensor(a, device=dev) for a in b) for b in batches]
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    history = []
+    model.train()
+    for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
+        for b in torch.randperm(len(data), generator=gen).tolist():
+            ids, lengths, labels = data[b]
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(ids, lengths), labels)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+            history.append(float(loss.detach()))
+    model.eval()
+    return history
+
+
+def predict_proba(model: SentimentModel, ids, lengths, batch: int = 2048) -> np.ndarray:
+    """softmax(y) (N, K) as float64 numpy, for ids (T, N) and lengths (N,)."""
+    check_instance(model, "model", SentimentModel)
+    dev = next(model.parameters()).device
+    ids, lengths = np.asarray(ids), np.asarray(lengths)
+    out = []
+    with torch.no_grad():
+        for s in range(0, ids.shape[1], batch):
+            L = lengths[s:s + batch]
+            y = model(torch.as_tensor(ids[:L.max(), s:s + batch], device=dev), torch.as_tensor(L, device=dev))
+            out.append(torch.softmax(y, dim=1).cpu().double().numpy())
+    return np.concatenate(out)
+
+
+def prefix_proba(model: SentimentModel, ids) -> np.ndarray:
+    """The classifier's probabilities after each prefix: softmax(h_t W_hy + b_y), shape (T, N, K)."""
+    check_instance(model, "model", SentimentModel)
+    dev = next(model.parameters()).device
+    with torch.no_grad():
+        y = model.out(model.hidden(torch.as_tensor(np.asarray(ids), device=dev)))
+    return torch.softmax(y, dim=2).cpu().double().numpy()
+
+
+# ---------------------------------------------------------------------------- characters
+def char_lm_batches(indices, K: int, T: int, N: int) -> list:
+    """Contiguous, non-overlapping windows of a text as ``torch_bridge.train`` batches.
+
+    Returns a list of (x one-hot float32 (T, N_b, K), targets int64 (T, N_b)); the last batch may be smaller.
+    """
+    K, N = check_positive_int(K, "K"), check_positive_int(N, "N")
+    inputs, targets = text_windows(indices, T)                       # (T, M)
+    return [(one_hot(inputs[:, s:s + N], K).astype(np.float32), targets[:, s:s + N])
+            for s in range(0, inputs.shape[1], N)]
+
+
+@dataclass(frozen=True, eq=False)
+class CharLSTMRun:
+    """What :func:`train_char_lstm` returns: the torch model, its numpy twin, the vocabulary, the losses."""
+    model: LSTMModel
+    params: LSTMParams
+    vocab: Vocab
+    history: list
+
+
+def train_char_lstm(text: str, H: int = 64, T: int = 64, N: int = 32, epochs: int = 2, lr: float = 3e-3,
+                    seed: int = 0, progress: bool = True) -> CharLSTMRun:
+    """A one-layer character LSTM trained to predict the next character of ``text``.
+
+    Loss: ``torch_bridge.train``'s sum over t of the batch-mean cross-entropy (divide by T for
+    nats per character); gradient norm clipped to 5.
+    """
+    if not isinstance(text, str) or len(text) < T + 1:
+        raise ValueError(f"text must be a str of at least T + 1 = {T + 1} characters, got "
+                         f"{type(text).__name__} of length {len(text) if isinstance(text, str) else '?'}")
+    vocab = build_vocab(text)
+    torch.manual_seed(seed)
+    model = LSTMModel(vocab.K, check_positive_int(H, "H"), vocab.K, rng=np.random.default_rng(seed))
+    batches = char_lm_batches(encode(vocab, text), vocab.K, T, N)
+    history = train(model, batches, epochs=epochs, lr=lr, clip=5.0, seed=seed, progress=progress)
+    return CharLSTMRun(model, model_to_params(model), vocab, history)
+
+
+def char_trace(run: CharLSTMRun, text: str) -> LSTMTrace:
+    """The numpy trace (every gate, c_t, h_t, y_t; N = 1) of the trained LSTM reading ``text``."""
+    check_instance(run, "run", CharLSTMRun)
+    missing = sorted(set(text) - set(run.vocab.tokens))
+    if missing:
+        raise ValueError(f"text has characters the model never saw: {missing[:5]}")
+    x = one_hot(encode(run.vocab, text), run.vocab.K)[:, None, :]    # (T, 1, K)
+    return lstm_forward(run.params, x)
+
+
+def next_char_proba(trace: LSTMTrace) -> np.ndarray:
+    """p_t = softmax(y_t) (T, K) of a one-sequence trace: the model's guess for character t + 1."""
+    return bptt.softmax(trace.y[:, 0])
+
+
+def code_features(text: str) -> dict:
+    """One value per character of Python code, describing the state *after* reading it.
+
+    in_string: 1 from an opening quote (', ", ''' or \"\"\") up to, not including, its closing quote
+    (a closing quote gives 0); in_comment: 1 from '#' outside a string to the end of the line;
+    column: characters read since the last newline (0 at a newline);
+    indent: leading spaces read so far on the current line;
+    bracket_depth: open (, [, { minus closed ones, outside strings and comments.
+    """
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty str")
+    names = ("in_string", "in_comment", "column", "indent", "bracket_depth")
+    f = {k: np.zeros(len(text)) for k in names}
+    quote, comment, col, indent, leading, depth = None, False, 0, 0, True, 0
+    t = 0
+    while t < len(text):
+        ch, span = text[t], 1
+        if quote is not None:                                        # inside a string
+            if ch == "\\":
+                span = 2                                             # the escaped character stays inside
+            elif text.startswith(quote, t):
+                span, quote = len(quote), None                       # closing quote
+            elif ch == "\n" and len(quote) == 1:
+                quote = None                                         # unterminated one-line string
+        elif comment:
+            comment = ch != "\n"
+        elif ch in "'\"":
+            quote = ch * 3 if text.startswith(ch * 3, t) else ch     # opening quote
+            span = len(quote)
+        elif ch == "#":
+            comment = True
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(depth - 1, 0)
+        for u in range(t, min(t + span, len(text))):
+            if text[u] == "\n":
+                col, indent, leading = 0, 0, True
+            else:
+                col += 1
+                leading = leading and text[u] == " "
+                indent += leading
+            f["in_string"][u], f["in_comment"][u] = quote is not None, comment
+            f["column"][u], f["indent"][u], f["bracket_depth"][u] = col, indent, depth
+        t += span
+    return f
+
+
+def correlations(values, features: dict) -> tuple:
+    """Pearson correlation of every unit with every feature: (names, R (F, H)).
+
+    values (T, H), e.g. c_t or h_t of one sequence; features {name: (T,)}. A constant unit or
+    feature has correlation 0 (not NaN).
+    """
+    v = as_real_array(values, "values", 2, "(T, H)", dtype=np.float64)
+    names = list(features)
+    F = np.stack([as_real_array(features[k], k, 1, "(T,)", dtype=np.float64) for k in names])   # (F, T)
+    if F.shape[1] != v.shape[0]:
+        raise ValueError(f"features must have T={v.shape[0]} values each, got {F.shape[1]}")
+    vc, fc = v - v.mean(0), F - F.mean(1, keepdims=True)
+    denom = np.sqrt((fc ** 2).sum(1))[:, None] * np.sqrt((vc ** 2).sum(0))[None, :]
+    R = np.divide(fc @ vc, denom, out=np.zeros((len(names), v.shape[1])), where=denom > 0)
+    return names, R
+
+
+# ---------------------------------------------------------------------------- cells
+CELLS = {"lstm": LSTMParams, "peephole": PeepholeLSTMParams, "coupled": CoupledLSTMParams,
+         "no_forget": NoForgetLSTMParams, "gru": GRUParams, "rnn": RNNParams}
+"""Cell name -> lstmlib numpy parameter class (all trained by ``bptt.forward`` / ``bptt.backward``)."""
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """One training run of :func:`fit_cell`: its settings, the loss of every step and the test score."""
+    kind: str
+    task: str
+    T: int
+    seed: int
+    n_params: int
+    losses: np.ndarray
+    score: float          # remember_first: test accuracy; adding: test mean squared error
+
+
+def _task(task, n, T, rng, n_distractors):
+    if task == "remember_first":
+        return remember_first(n, T, n_distractors=n_distractors, rng=rng)
+    x, s = adding_problem(n, T, rng=rng)
+    return x, s[:, None]
+
+
+def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, steps: int = 300,
+             lr: float = 1e-2, batch: int = 32, seed: int = 0, forget_bias: float = 1.0,
+             n_distractors: int = 4, n_test: int = 500) -> CellRun:
+    """Train one numpy cell on a memory task with Adam; fresh batches each step; score on a test set.
+
+    kind: a key of CELLS. Init: ``Params.init`` (uniform +-1/sqrt(H)) from ``seed``, plus
+    ``forget_bias`` added to b_f of the cells that have a forget gate (lstm, peephole, coupled).
+    Loss: the last step's cross-entropy (remember_first) or squared error (adding).
+    Adam: beta1 0.9, beta2 0.999, eps 1e-8; gradients clipped to global norm 1.
+    """
+    check_choice(kind, "kind", list(CELLS))
+    check_choice(task, "task", ["remember_first", "adding"])
+    T, steps = check_positive_int(T, "T", minimum=2), check_positive_int(steps, "steps")
+    rng = np.random.default_rng(seed)
+    D, K = (2 + n_distractors, 2) if task == "remember_first" else (2, 1)
+    params = CELLS[kind].init(D, check_positive_int(H, "H"), K, rng=rng)
+    if hasattr(params, "b_f"):
+        params = dataclasses.replace(params, b_f=params.b_f + forget_bias)
+    loss_kind = "cross_entropy" if task == "remember_first" else "squared"
+    theta = params.to_vector()
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    losses = np.empty(steps)
+    for step in range(1, steps + 1):
+        x, target = _task(task, batch, T, rng, n_distractors)
+        trace = bptt.forward(params, x)
+        losses[step - 1], dy = bptt.last_step_loss(trace.y, target, loss_kind)
+        grads, _ = bptt.clip_by_global_norm(bptt.backward(params, trace, dy=dy).dparams, 1.0)
+        g = grads.to_vector()
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        theta = theta - lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+        params = params.from_vector(theta)
+    x, target = _task(task, n_test, T, rng, n_distractors)
+    y = bptt.forward(params, x).y[-1]                                # (N, K)
+    score = float(np.mean(y.argmax(1) == target)) if task == "remember_first" else \
+        float(np.mean((y - target) ** 2))
+    return CellRun(kind, task, T, seed, params.size, losses, score)

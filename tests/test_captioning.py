@@ -1,0 +1,149 @@
+"""Tests of lstmlib.captioning: the synthetic captions, the captioner, hard attention, the spatial transformer."""
+import numpy as np
+import pytest
+import torch
+
+from lstmlib import captioning as cap
+from lstmlib.experiments import single_thread
+
+F = torch.nn.functional
+
+
+def _digits(M=20):
+    rng = np.random.default_rng(1)
+    return rng.random((M, 1, 8, 8)), np.arange(M) % 10
+
+
+def test_digit_captions_say_what_is_where():
+    imgs, labels = _digits()
+    X, caps = cap.digit_captions(imgs, labels, 200, rng=np.random.default_rng(0))
+    assert X.shape == (200, 1, 16, 16) and X.dtype == np.float32 and len(caps) == 200
+    for x, c in zip(X, caps):
+        if len(c) == 2:
+            assert np.count_nonzero(x) == 64                   # one 8x8 digit
+        elif c[2] == "left":
+            assert c[3:] == ["of", "a", c[5]] and np.count_nonzero(x[0, :, :8]) == 64
+        else:
+            assert c[2] == "above" and np.count_nonzero(x[0, :8]) == 64 and np.count_nonzero(x[0, 8:]) == 64
+    kinds = {len(c) for c in caps}
+    assert kinds == {2, 5, 6}
+    with pytest.raises(ValueError, match="labels must have shape"):
+        cap.digit_captions(imgs, labels[:3], 5, rng=np.random.default_rng(0))
+
+
+def test_left_digit_is_named_first():
+    imgs = np.zeros((2, 1, 8, 8))
+    imgs[0, 0, 0, 0], imgs[1, 0, 0, 0] = 1.0, 2.0           # tell the two digits apart by one pixel
+    X, caps = cap.digit_captions(imgs, np.array([3, 7]), 100, rng=np.random.default_rng(0), p_single=0.0)
+    for x, c in zip(X, caps):
+        first = 1.0 if c[1] == "3" else 2.0
+        if c[2] == "left":
+            assert x[0, :, :8].max() == first
+        else:
+            assert x[0, :8].max() == first
+
+
+def test_encode_and_decode_captions():
+    v = cap.caption_vocab()
+    ids = cap.encode_captions(v, [["a", "3"], ["a", "1", "above", "a", "2"]])
+    assert ids.shape == (7, 2) and ids[0].tolist() == [1, 1] and ids[3, 0] == v.index[cap.END]
+    assert ids[4:, 0].tolist() == [0, 0, 0]
+    assert cap.decode_caption(v, ids[1:, 1]) == ["a", "1", "above", "a", "2"]
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        cap.encode_captions(v, [["a", "cat"]])
+
+
+@pytest.mark.parametrize("attention", [True, False])
+def test_captioner_shapes_and_attention_weights(attention):
+    torch.manual_seed(0)
+    v = cap.caption_vocab()
+    m = cap.Captioner(len(v), attention=attention)
+    x = torch.rand(3, 1, 16, 16)
+    y, alpha = m(x, torch.ones(4, 3, dtype=torch.long))
+    assert y.shape == (4, 3, len(v))
+    ids, alphas = m.generate(x, v, max_len=5)
+    assert ids.shape[1] == 3 and ids.shape[0] <= 5
+    if attention:
+        assert alpha.shape == (4, 3, 16) and torch.allclose(alpha.sum(2), torch.ones(4, 3))
+        assert alphas.shape == (ids.shape[0], 3, 16)
+    else:
+        assert alpha is None and alphas is None
+
+
+def test_soft_context_is_the_attention_weighted_mean():
+    torch.manual_seed(0)
+    m = cap.Captioner(len(cap.caption_vocab()))
+    A = torch.rand(2, 16, 32)
+    z, alpha = m._attend(A, m.att_A(A), torch.zeros(2, 64))
+    assert torch.allclose(z, torch.einsum("nl,nlf->nf", alpha, A), atol=1e-6)
+
+
+def test_training_repeats_and_learns_a_single_digit():
+    imgs, labels = _digits(4)
+    X, caps = cap.digit_captions(imgs, labels, 64, rng=np.random.default_rng(0), p_single=1.0)
+    v = cap.caption_vocab()
+    ids = cap.encode_captions(v, caps)
+    losses = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        m = cap.Captioner(len(v), H=16)
+        with single_thread():
+            losses.append(cap.train_captioner(m, X, ids, epochs=40, batch=16, lr=1e-2, progress=False))
+    assert losses[0] == losses[1] and losses[0][-1] < losses[0][0] / 5
+    assert cap.caption_accuracy(m, X, caps, v) > 0.9
+    with pytest.raises(ValueError, match="same number of examples"):
+        cap.train_captioner(m, X[:3], ids, progress=False)
+
+
+def test_hard_attention_averages_to_soft():
+    rng = np.random.default_rng(0)
+    A, alpha = rng.normal(size=(16, 5)), rng.dirichlet(np.ones(16))
+    picks, where = cap.hard_context(A, alpha, rng=rng, samples=200_000)
+    assert np.all(picks == A[where])
+    assert np.allclose(picks.mean(0), alpha @ A, atol=0.01)      # E[A_l] under l ~ alpha is the soft context
+    with pytest.raises(ValueError, match="probability vector"):
+        cap.hard_context(A, alpha * 2, rng=rng)
+
+
+def test_affine_theta():
+    assert np.allclose(cap.affine_theta(), [[1, 0, 0], [0, 1, 0]])
+    th = cap.affine_theta(90, 0.5, 0.1, -0.2)
+    assert np.allclose(th, [[0, -0.5, 0.1], [0.5, 0, -0.2]])
+    with pytest.raises(ValueError, match="scale must be > 0"):
+        cap.affine_theta(scale=0)
+    with pytest.raises(ValueError, match="angle must be a finite number"):
+        cap.affine_theta(angle=float("nan"))
+
+
+def test_grid_and_sampler_match_torch_float64():
+    rng = np.random.default_rng(0)
+    th = np.stack([cap.affine_theta(30, 0.8, 0.1, -0.2), cap.affine_theta(-75, 1.3), rng.normal(size=(2, 3))])
+    U = rng.random((3, 2, 8, 9))
+    grid = cap.affine_grid(th, 7, 10)
+    ref = F.affine_grid(torch.tensor(th), [3, 2, 7, 10], align_corners=False)
+    assert np.allclose(grid, ref.numpy(), atol=1e-12)
+    V = cap.grid_sample(U, grid)
+    assert np.allclose(V, F.grid_sample(torch.tensor(U), ref, align_corners=False).numpy(), atol=1e-12)
+    assert np.allclose(cap.grid_sample(U, cap.affine_grid(np.stack([cap.affine_theta()] * 3), 8, 9)), U)
+    with pytest.raises(ValueError, match="theta must have shape"):
+        cap.affine_grid(np.zeros((1, 3, 3)), 4, 4)
+
+
+def test_bilinear_weights_by_hand():
+    U = np.arange(4.0).reshape(1, 1, 2, 2)                   # pixels 0 1 / 2 3
+    # pixel (u, v) = (0.5, 0.5) is x = y = 0 (the image centre): mean of the four
+    assert np.isclose(cap.grid_sample(U, np.zeros((1, 1, 1, 2)))[0, 0, 0, 0], 1.5)
+    # (u, v) = (0.25, 0) -> x = (2u + 1) / W - 1 = -0.25, y = -0.5: 0.75 * 0 + 0.25 * 1
+    assert np.isclose(cap.grid_sample(U, np.array([[[[-0.25, -0.5]]]]))[0, 0, 0, 0], 0.25)
+    # far outside: zero padding
+    assert cap.grid_sample(U, np.full((1, 1, 1, 2), 3.0))[0, 0, 0, 0] == 0
+
+
+def test_spatial_transformer_starts_as_identity_and_is_differentiable():
+    torch.manual_seed(0)
+    stn = cap.SpatialTransformer()
+    U = torch.rand(2, 1, 8, 8, requires_grad=True)
+    V, theta = stn(U)
+    assert torch.allclose(V, U, atol=1e-6) and torch.allclose(theta, torch.tensor([[1.0, 0, 0], [0, 1, 0]]).expand(2, 2, 3))
+    V.pow(2).sum().backward()
+    assert stn.loc[-1].bias.grad.abs().sum() > 0               # the sampler passes gradients to theta
