@@ -16,6 +16,7 @@ The model is lstmlib's tanh RNN (``RNNParams`` with an output layer); forward an
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 
@@ -132,6 +133,16 @@ def sample(params: RNNParams, seed_ix: int, n: int, *, rng: np.random.Generator,
     return out
 
 
+def _one_blas_thread():
+    """Run BLAS on one thread: the char-RNN's matrices are small, and on a busy machine BLAS threads
+    waiting for each other can make training ten times slower. A no-op without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _streams(data: np.ndarray, N: int, T: int) -> np.ndarray:
     """Cut the encoded text into N contiguous streams of equal length: (L, N)."""
     L = data.size // N
@@ -176,17 +187,18 @@ def train_char_rnn(text, iterations: int, *, rng: np.random.Generator, config: C
 
     if 0 in sample_at:
         draw(0)
-    for it in range(1, iterations + 1):
-        if p + T + 1 > data.shape[0]:
-            h, p = np.zeros((N, config.H)), 0                  # back to the start, fresh memory
-        loss, grads, h = char_loss_and_grads(params, data[p:p + T], data[p + 1:p + T + 1], h)
-        grads = clip_by_value(grads, config.clip)              # against exploding gradients
-        params, memory = adagrad_step(params, grads, memory, config.lr)
-        smooth = SMOOTHING * smooth + (1 - SMOOTHING) * loss
-        losses[it - 1], smooth_losses[it - 1] = loss, smooth
-        p += T
-        if it in sample_at:
-            draw(it)
+    with _one_blas_thread():
+        for it in range(1, iterations + 1):
+            if p + T + 1 > data.shape[0]:
+                h, p = np.zeros((N, config.H)), 0                  # back to the start, fresh memory
+            loss, grads, h = char_loss_and_grads(params, data[p:p + T], data[p + 1:p + T + 1], h)
+            grads = clip_by_value(grads, config.clip)              # against exploding gradients
+            params, memory = adagrad_step(params, grads, memory, config.lr)
+            smooth = SMOOTHING * smooth + (1 - SMOOTHING) * loss
+            losses[it - 1], smooth_losses[it - 1] = loss, smooth
+            p += T
+            if it in sample_at:
+                draw(it)
     return CharRNNRun(params=params, vocab=vocab, h=h, losses=losses, smooth_losses=smooth_losses,
                       samples=samples)
 
