@@ -33,7 +33,7 @@ from .widgets import Control, Explorable, explorable
 
 __all__ = ["HAND_SET", "SINGH_NAMES", "scalar_lstm", "parse_sequence", "unrolled", "step_equations",
            "render_lstm_steps", "PRESET_SEQUENCES", "lstm_stepper", "cs615_weights", "cs615_step",
-           "first_element_task", "train_scalar_lstm", "MAX_STEPS"]
+           "first_element_task", "train_scalar_lstm", "MAX_STEPS", "pipes_and_valves"]
 
 MAX_STEPS = 12
 
@@ -301,3 +301,65 @@ def train_scalar_lstm(epochs: int = 25, seed: int = 0) -> tuple[LSTMParams, tupl
     model = LSTMModel(1, 1, 1, rng=np.random.default_rng(seed))
     history = train(model, batches, epochs=epochs, lr=0.05, loss="mse", seed=seed, progress=False)
     return model_to_params(model), tuple(history)
+
+
+# ---------------------------------------------------------------- the pipes-and-valves picture
+def pipes_and_valves(f: float | None = None, i: float | None = None, o: float | None = None) -> go.Figure:
+    """The LSTM cell drawn as the SuperDataScience guide describes it: a memory pipe (c) along
+    the top with a forget valve (x) and a T-joint (+), a memory valve feeding the joint, and an
+    output valve; [h_{t-1}, x_t] concatenated on a bus along the bottom. Optional gate values
+    f, i, o (in [0, 1]) are written on the valves, and each valve's pipe gets thicker with them."""
+    for name, v in (("f", f), ("i", i), ("o", o)):
+        if v is not None and not 0 <= v <= 1:
+            raise ValueError(f"{name} must be in [0, 1] (a sigmoid output), got {v!r}")
+    width = lambda v: 2 + 6 * (1.0 if v is None else v)
+    shapes, ann = [], []
+
+    def line(x0, y0, x1, y1, colour, w=3, dash=None):
+        shapes.append(dict(type="line", x0=x0, y0=y0, x1=x1, y1=y1, line=dict(color=colour, width=w, dash=dash)))
+
+    def node(x, y, text, colour, kind="circle", r=0.28, label=None, label_dy=0.0):
+        shapes.append(dict(type=kind, x0=x - r * (1.6 if kind == "rect" else 1), x1=x + r * (1.6 if kind == "rect" else 1),
+                           y0=y - r, y1=y + r, line=dict(color=colour, width=2), fillcolor="white"))
+        ann.append(dict(x=x, y=y, text=text, showarrow=False, font=dict(size=14, color=colour)))
+        if label:
+            ann.append(dict(x=x, y=y + label_dy, text=label, showarrow=False, font=dict(size=11, color="#444444")))
+
+    c, h, x = PALETTE["c"], PALETTE["h"], PALETTE["x"]
+    line(0.3, 5, 3, 5, c, width(None))                       # memory pipe in
+    line(3, 5, 5.6, 5, c, width(f))                          # after the forget valve
+    line(5.6, 5, 10, 5, c, 8)                                # out
+    line(0.3, 1, 9.2, 1, "#555555", 4)                       # the bus [h_{t-1}, x_t]
+    line(1.2, 0.1, 1.2, 1, x, 3)                             # x_t joins the bus (concatenate)
+    for gx, q in ((3, "f"), (4.9, "i"), (6.3, "g"), (8.1, "o")):
+        line(gx, 1, gx, 2.2, PALETTE[q], 2)                  # copies of the bus into each layer
+    line(3, 2.2, 3, 5, PALETTE["f"], 2)                      # forget gate -> forget valve
+    line(4.9, 2.2, 4.9, 3.6, PALETTE["i"], 2)
+    line(4.9, 3.6, 5.6, 3.6, PALETTE["i"], 2)                # input gate -> memory valve
+    line(6.3, 2.2, 6.3, 3.6, PALETTE["g"], 2)
+    line(6.3, 3.6, 5.6, 3.6, PALETTE["g"], 2)                # candidate -> memory valve
+    line(5.6, 3.6, 5.6, 5, PALETTE["i"], width(i))           # memory valve -> T-joint
+    line(9.0, 5, 9.0, 3.0, c, 3, "dot")                      # copy of the memory, through tanh
+    line(8.1, 2.2, 8.1, 3.0, PALETTE["o"], 2)
+    line(8.1, 3.0, 9.0, 3.0, PALETTE["o"], 2)
+    line(9.0, 3.0, 10, 3.0, h, width(o))                     # output valve -> h_t
+    fmt = lambda q, v: "" if v is None else f"<br>{q} = {v:.2f}"
+    node(3, 5, "×", PALETTE["f"], label="forget valve" + fmt("f", f), label_dy=0.75)
+    node(5.6, 5, "+", c, label="T-joint", label_dy=0.55)
+    node(5.6, 3.6, "×", PALETTE["i"], label="memory valve" + fmt("i", i), label_dy=-0.75)
+    node(9.0, 4.0, "tanh", c, kind="rect", r=0.25)
+    node(9.0, 3.0, "×", PALETTE["o"], label="output valve" + fmt("o", o), label_dy=-0.75)
+    for gx, q, t in ((3, "f", "σ"), (4.9, "i", "σ"), (6.3, "g", "tanh"), (8.1, "o", "σ")):
+        node(gx, 2.2, t, PALETTE[q], kind="rect", r=0.25)
+        ann.append(dict(x=gx + 0.35, y=1.5, text=f"<b>{q}</b>", showarrow=False, font=dict(color=PALETTE[q])))
+    for xx, yy, text, colour in ((0.3, 5.35, "c<sub>t-1</sub>", c), (10, 5.35, "c<sub>t</sub>", c),
+                                 (0.3, 1.35, "h<sub>t-1</sub>", h), (1.2, -0.15, "x<sub>t</sub>", x),
+                                 (10, 3.35, "h<sub>t</sub>", h), (2.0, 0.65, "concatenate [h<sub>t-1</sub>, x<sub>t</sub>]", "#444444"),
+                                 (9.6, 4.55, "copy", c), (7.5, 5.35, "memory pipe (cell state)", c)):
+        ann.append(dict(x=xx, y=yy, text=text, showarrow=False, font=dict(size=12, color=colour)))
+    fig = go.Figure(go.Scatter(x=[0, 10.3], y=[-0.4, 6], mode="markers", marker=dict(opacity=0),
+                               hoverinfo="skip", showlegend=False))
+    fig.update_layout(shapes=shapes, annotations=ann, height=420, plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=40, b=10), title="The LSTM cell as pipes and valves",
+                      xaxis=dict(visible=False, range=[-0.2, 10.5]), yaxis=dict(visible=False, range=[-0.5, 6.1]))
+    return fig

@@ -90,3 +90,12 @@ def test_first_element_task_and_short_training():
     np.testing.assert_array_equal(y, x[0])
     params, history = train_scalar_lstm(epochs=1)
     assert params.D == params.H == params.K == 1 and len(history) == 20
+
+
+def test_pipes_and_valves():
+    from lstmlib.lstm_widget import pipes_and_valves
+    fig = pipes_and_valves(f=1.0, i=0.25, o=0.5)
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "forget valve<br>f = 1.00" in texts and "memory valve<br>i = 0.25" in texts
+    with pytest.raises(ValueError, match="f must be in"):
+        pipes_and_valves(f=1.5)
