@@ -32,6 +32,7 @@ __all__ = ["counting_params", "counting_objective", "counting_gradients", "slide
            "input_influence", "state_difference", "one_word_model", "sample_one_word", "split_sentences"]
 
 RMSE_KINDS = ("per_step", "mean", "sum")
+DIVERGED = 1e6   # an RMSE above this counts as divergence (the targets are one-hot)
 
 
 def counting_params(example: CountingExample | None = None) -> RNNParams:
@@ -117,6 +118,7 @@ def train_counting(rule: str = "right", lr: float = 0.1, tol: float = 1e-4, rmse
                    max_iter: int = 10_000, example: CountingExample | None = None) -> CountingRun:
     """Gradient descent on the counting example from the slides' weights, as the slides train it:
     update every weight by -lr * gradient and stop once |RMSE(new) - RMSE(old)| < tol.
+    ValueError when the RMSE exceeds 1e6 (divergence) or max_iter updates do not converge.
 
     rule "right": BPTT gradients (``counting_gradients``); "slide": the slides' formulas
     (``slide_gradients``). The iteration count is the number of updates made.
@@ -136,8 +138,8 @@ def train_counting(rule: str = "right", lr: float = 0.1, tol: float = 1e-4, rmse
         params = RNNParams(W_xh=params.W_xh - lr * g["U"], W_hh=params.W_hh - lr * g["W"], b_h=params.b_h,
                            W_hy=params.W_hy - lr * g["V"], b_y=params.b_y, activation=params.activation)
         history.append(counting_rmse(params, ex, rmse))
-        if not np.isfinite(history[-1]):
-            raise ValueError(f"training diverged at iteration {it} (lr={lr} is too large)")
+        if history[-1] > DIVERGED:
+            raise ValueError(f"training diverged at iteration {it}: RMSE {history[-1]:.1e} (lr={lr} is too large)")
         if abs(history[-1] - history[-2]) < tol:
             return CountingRun(params, it, np.array(history))
     raise ValueError(f"no convergence within max_iter={max_iter} iterations")

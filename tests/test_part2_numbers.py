@@ -126,8 +126,10 @@ def test_bad_input():
         rl.train_counting(rule="wrong")
     with pytest.raises(ValueError, match="lr must be a finite number"):
         rl.train_counting(lr=0)
-    with pytest.raises(ValueError, match="diverged"), np.errstate(all="ignore"):
-        rl.train_counting(lr=5.0)
+    with pytest.raises(ValueError, match="diverged at iteration 8"):
+        rl.train_counting(lr=0.4)
+    with pytest.raises(ValueError, match="no convergence within max_iter=500"):
+        rl.train_counting(lr=0.3, max_iter=500)
     with pytest.raises(ValueError, match="kind must be one of"):
         rl.counting_rmse(P, kind="max")
     with pytest.raises(ValueError, match="output layer"):
