@@ -169,7 +169,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
             shapes.append(dict(type="line", x0=t + 0.5, x1=T - 0.5, y0=y0, y1=y0,
                                line=dict(color=grey, width=2, dash="dot")))
         ann.append(dict(x=-0.75, y=y0 + 0.1, text=f"{q}<sub>-1</sub> = 0", showarrow=False,
-                        font=dict(color=PALETTE[q], size=12)))
+                        font=dict(color=PALETTE[q])))
     for k in range(T):
         done, now = k <= t, k == t
         shapes.append(dict(type="rect", x0=k - 0.4, x1=k + 0.4, y0=0.0, y1=1.0,
@@ -177,19 +177,18 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
                                      width=4 if now else 1.5),
                            fillcolor="rgba(255, 235, 200, 0.6)" if now else "rgba(240, 240, 240, 0.5)"))
         ann.append(dict(x=k, y=-0.55, text=f"x<sub>{k}</sub> = {val(trace.x, k):.2f}", showarrow=False,
-                        font=dict(color=PALETTE["x"], size=12)))
-        ann.append(dict(x=k, y=1.07, text=f"step {k}", showarrow=False, font=dict(size=11, color="#444444")))
+                        font=dict(color=PALETTE["x"])))
         for row, q in enumerate(("f", "i", "g", "o")):
             text = f"{q}<sub>{k}</sub> = {val(getattr(trace, q), k):.3f}" if done else f"{q}<sub>{k}</sub> = ?"
             ann.append(dict(x=k, y=0.85 - 0.2 * row, text=text, showarrow=False,
-                            font=dict(color=PALETTE[q] if done else grey, size=12)))
+                            font=dict(color=PALETTE[q] if done else grey)))
         for y0, q in ((1.25, "c"), (-0.25, "h")):
             text = f"{q}<sub>{k}</sub> = {val(getattr(trace, q), k):.3f}" if done else f"{q}<sub>{k}</sub> = ?"
-            ann.append(dict(x=k + 0.5, y=y0 + 0.1, text=text, showarrow=False, bgcolor="white",
-                            font=dict(color=PALETTE[q] if done else grey, size=12)))
+            ann.append(dict(x=k + 0.5, y=y0 + 0.1, text=text, showarrow=False,
+                            font=dict(color=PALETTE[q] if done else grey)))
     eqs = "<br>".join(_html(s) for s in step_equations(params, trace, t))
     ann.append(dict(x=-0.9, y=-0.78, xanchor="left", yanchor="top", align="left", text=eqs, showarrow=False,
-                    font=dict(family="monospace", size=12), bgcolor="rgba(255, 235, 200, 0.35)"))
+                    font=dict(family="monospace"), bgcolor="rgba(255, 235, 200, 0.35)"))
     hover = [f"step {k}: " + ", ".join(f"{q} = {val(getattr(trace, q), k):.4f}" for q in ("f", "i", "g", "o", "c", "h"))
              for k in range(T)]
     fig = go.Figure(go.Scatter(x=list(range(T)), y=[0.5] * T, mode="markers", hovertext=hover, hoverinfo="text",
@@ -197,7 +196,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
     width = max(T, 4)
     fig.update_layout(
         title=dict(text=f"{name + ': ' if name else ''}step t = {t}{note}", font=dict(size=14)),
-        shapes=shapes, annotations=ann, height=560, plot_bgcolor="white", margin=dict(l=10, r=10, t=40, b=10),
+        shapes=shapes, annotations=ann, height=560, plot_bgcolor="white", font=dict(size=12), margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(visible=False, range=[-1.0, width - 0.4]),
         yaxis=dict(visible=False, range=[-2.45, 1.5]))
     return fig
