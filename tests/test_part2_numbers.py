@@ -150,3 +150,10 @@ def test_one_word_model_and_sentences():
     assert rl.split_sentences(["a", "b", ".", "c", ".", "d"]) == [("a", "b", "."), ("c", ".")]
     with pytest.raises(ValueError, match="indices must be a 1-D integer array"):
         rl.one_word_model(np.array([0, 5]), 3)
+
+
+def test_counting_W_norm_above_one_but_powers_shrink():
+    W = CE.W_hh
+    assert np.linalg.norm(W, 2) == pytest.approx(1.2551, abs=1e-4)
+    assert np.abs(np.linalg.eigvals(W)).max() == pytest.approx(0.6561, abs=1e-4)
+    assert np.linalg.norm(np.linalg.matrix_power(W, 20), 2) < 1e-3
