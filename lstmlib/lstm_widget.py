@@ -33,7 +33,8 @@ from .widgets import Control, Explorable, explorable
 
 __all__ = ["HAND_SET", "SINGH_NAMES", "scalar_lstm", "parse_sequence", "unrolled", "step_equations",
            "render_lstm_steps", "PRESET_SEQUENCES", "lstm_stepper", "cs615_weights", "cs615_step",
-           "first_element_task", "train_scalar_lstm", "MAX_STEPS", "pipes_and_valves"]
+           "first_element_task", "train_scalar_lstm", "MAX_STEPS", "pipes_and_valves",
+           "SINGH_TRAINING_PARAMETERS"]
 
 MAX_STEPS = 12
 
@@ -48,6 +49,12 @@ HAND_SET = {"W_xf": -1.0, "W_hf": 0.5, "b_f": 2.0,
 SINGH_NAMES = {"W_xf": "W_xf", "W_hf": "W_hf", "beta_f": "b_f", "W_xi": "W_xi", "W_hi": "W_hi",
                "beta_i": "b_i", "W_xc": "W_xg", "W_hc": "W_hg", "beta_c": "b_g", "W_xo": "W_xo",
                "W_ho": "W_ho", "beta_o": "b_o", "W_2": "W_hy", "beta_2": "b_y"}
+
+# The parameters Singh's "Training the LSTM" slides list (17 names, typed from the slide, in its order).
+# W_h1, W_1 and beta_1 are the RNN cell's recurrent weight, input weight and bias from his earlier
+# slides: no LSTM equation uses them, so the cell with its output layer has 14 (see the errata).
+SINGH_TRAINING_PARAMETERS = ("W_h1", "W_1", "W_2", "W_xf", "W_xi", "W_xo", "W_hf", "W_hi", "W_ho", "W_xc", "W_hc",
+                             "beta_1", "beta_2", "beta_f", "beta_i", "beta_o", "beta_c")
 
 PRESET_SEQUENCES = {"1, 0, 0, 0": [1.0, 0.0, 0.0, 0.0], "1, -1, 0.5, 2": [1.0, -1.0, 0.5, 2.0],
                     "-1, 0.2, -0.3, 0.1": [-1.0, 0.2, -0.3, 0.1]}
