@@ -61,7 +61,7 @@ def unrolled_figure(x_labels, h, y_labels, step: int, view: str = "unrolled") ->
         fig.add_trace(go.Scatter(x=[pos[t] for t in cols], y=[_ROWS[row]] * len(cols), mode="markers+text",
                                  marker=dict(size=34, color=[on(t, colour) for t in cols]),
                                  text=[labels[t] if (row == "x" or t <= step) else "?" for t in cols],
-                                 textposition="middle center", textfont=dict(color="white"), name=name))
+                                 textposition="middle center", textfont=dict(color="#222222"), name=name))
     fig.add_trace(go.Scatter(x=[pos[t] for t in cols], y=[1.0] * len(cols), mode="markers+text",
                              marker=dict(size=46, symbol="square", color=[on(t, PALETTE["h"]) for t in cols]),
                              text=h_text, textposition="bottom center", name="hidden h_t"))
