@@ -20,10 +20,12 @@ scalar LSTM trained on "remember the first element" with ``torch_bridge``.
 from __future__ import annotations
 
 import functools
+import re
 
 import ipywidgets as W
 import numpy as np
 import plotly.graph_objects as go
+import traitlets
 
 from .figures import PALETTE
 from .lstm import GATES, LSTMParams, LSTMTrace, lstm_forward
@@ -154,7 +156,6 @@ def step_equations(params: LSTMParams, trace: LSTMTrace, t: int) -> list[str]:
 
 def _html(line: str) -> str:
     """Subscripts for plotly: f_1 -> f<sub>1</sub>, W_xf -> W<sub>xf</sub>."""
-    import re
     return re.sub(r"\b([A-Za-z])_(-?\w+)", r"\1<sub>\2</sub>", line)
 
 
@@ -203,7 +204,8 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
     width = max(T, 4)
     fig.update_layout(
         title=dict(text=f"{name + ': ' if name else ''}step t = {t}{note}", font=dict(size=14)),
-        shapes=shapes, annotations=ann, height=560, plot_bgcolor="white", font=dict(size=12), margin=dict(l=10, r=10, t=40, b=10),
+        shapes=shapes, annotations=ann, height=560, plot_bgcolor="white", font=dict(size=12),
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(visible=False, range=[-1.0, width - 0.4]),
         yaxis=dict(visible=False, range=[-2.45, 1.5]))
     return fig
@@ -212,8 +214,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
 class _SequenceBox(W.VBox):
     """Live control: a menu of preset sequences and a text box of comma-separated numbers.
     Its ``value`` trait is the text."""
-    import traitlets as _tl
-    value = _tl.Unicode()
+    value = traitlets.Unicode()
 
     def __init__(self, default: str):
         self.preset = W.Dropdown(options=list(PRESET_SEQUENCES), value=default, description="preset")
@@ -325,7 +326,8 @@ def pipes_and_valves(f: float | None = None, i: float | None = None, o: float | 
         shapes.append(dict(type="line", x0=x0, y0=y0, x1=x1, y1=y1, line=dict(color=colour, width=w, dash=dash)))
 
     def node(x, y, text, colour, kind="circle", r=0.28, label=None, label_dy=0.0):
-        shapes.append(dict(type=kind, x0=x - r * (1.6 if kind == "rect" else 1), x1=x + r * (1.6 if kind == "rect" else 1),
+        rx = r * (1.6 if kind == "rect" else 1)              # boxes are wider than valves
+        shapes.append(dict(type=kind, x0=x - rx, x1=x + rx,
                            y0=y - r, y1=y + r, line=dict(color=colour, width=2), fillcolor="white"))
         ann.append(dict(x=x, y=y, text=text, showarrow=False, font=dict(size=14, color=colour)))
         if label:
@@ -360,7 +362,8 @@ def pipes_and_valves(f: float | None = None, i: float | None = None, o: float | 
         ann.append(dict(x=gx + 0.35, y=1.5, text=f"<b>{q}</b>", showarrow=False, font=dict(color=PALETTE[q])))
     for xx, yy, text, colour in ((0.3, 5.35, "c<sub>t-1</sub>", c), (10, 5.35, "c<sub>t</sub>", c),
                                  (0.3, 1.35, "h<sub>t-1</sub>", h), (1.2, -0.15, "x<sub>t</sub>", x),
-                                 (10, 3.35, "h<sub>t</sub>", h), (2.0, 0.65, "concatenate [h<sub>t-1</sub>, x<sub>t</sub>]", "#444444"),
+                                 (10, 3.35, "h<sub>t</sub>", h),
+                                 (2.0, 0.65, "concatenate [h<sub>t-1</sub>, x<sub>t</sub>]", "#444444"),
                                  (9.6, 4.55, "copy", c), (7.5, 5.35, "memory pipe (cell state)", c)):
         ann.append(dict(x=xx, y=yy, text=text, showarrow=False, font=dict(size=12, color=colour)))
     fig = go.Figure(go.Scatter(x=[0, 10.3], y=[-0.4, 6], mode="markers", marker=dict(opacity=0),
