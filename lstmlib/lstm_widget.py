@@ -196,7 +196,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
                             font=dict(color=PALETTE[q] if done else grey)))
     eqs = "<br>".join(_html(s) for s in step_equations(params, trace, t))
     ann.append(dict(x=-0.9, y=-0.78, xanchor="left", yanchor="top", align="left", text=eqs, showarrow=False,
-                    font=dict(family="monospace"), bgcolor="rgba(255, 235, 200, 0.35)"))
+                    font=dict(family="monospace", size=11), bgcolor="rgba(255, 235, 200, 0.35)"))
     hover = [f"step {k}: " + ", ".join(f"{q} = {val(getattr(trace, q), k):.4f}" for q in ("f", "i", "g", "o", "c", "h"))
              for k in range(T)]
     fig = go.Figure(go.Scatter(x=list(range(T)), y=[0.5] * T, mode="markers", hovertext=hover, hoverinfo="text",
