@@ -147,3 +147,19 @@ def test_spatial_transformer_starts_as_identity_and_is_differentiable():
     assert torch.allclose(V, U, atol=1e-6) and torch.allclose(theta, torch.tensor([[1.0, 0, 0], [0, 1, 0]]).expand(2, 2, 3))
     V.pow(2).sum().backward()
     assert stn.loc[-1].bias.grad.abs().sum() > 0               # the sampler passes gradients to theta
+
+
+def test_argmax_attention_has_no_gradient_but_soft_attention_has():
+    """Erratum (CS231n notes, hard attention): an arg-max location gives zero gradient to the scores."""
+    rng = np.random.default_rng(0)
+    A, e = rng.normal(size=(16, 4)), rng.normal(size=16)
+    soft = lambda s: np.exp(s) / np.exp(s).sum() @ A
+    hard = lambda s: A[np.argmax(s)]
+    eps = 1e-6
+    for l in range(16):
+        d = np.zeros(16)
+        d[l] = eps
+        assert np.all((hard(e + d) - hard(e - d)) == 0)          # piecewise constant: derivative 0
+    d = np.zeros(16)
+    d[0] = eps
+    assert np.abs((soft(e + d) - soft(e - d)) / (2 * eps)).max() > 1e-3
