@@ -14,9 +14,9 @@ Every widget of the book is built with :func:`explorable`::
   combination of the controls' options. A few lines of JavaScript map the
   sliders' positions to the precomputed frame; no server is involved.
 
-The book build sets ``LSTMLIB_BOOK=1``; then the static figure is displayed
-and the live widget is still built and updated once (so the tests exercise it),
-but not displayed, because a static page has no kernel to talk to.
+The book build sets ``LSTMLIB_BOOK=1``; then only the static figure is displayed
+(``render`` still runs once through ``update``), because a static page has no
+kernel to talk to; the unit tests and the Colab test exercise the live side.
 """
 from __future__ import annotations
 
@@ -180,7 +180,8 @@ class Explorable:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if in_book_build():
-            self.widget()           # build the live widget too, so tests exercise it
+            # No live widget here: its state would be saved into the page (~100 KB) for
+            # nothing, since a static page has no kernel. tests/ exercise the live side.
             self.update()
             fig, script = self.static_figure()
             return StaticHTML(to_static_html(fig, post_script=script))._repr_mimebundle_()

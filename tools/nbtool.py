@@ -89,9 +89,10 @@ def execute(nb_path: Path, timeout: int = 600) -> float:
     os.environ["LSTMLIB_BOOK"] = "1"
     nb = nbformat.read(nb_path, as_version=4)
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(nb_path.parent)}}).execute()
     wall = time.perf_counter() - t0
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, nb_path)
