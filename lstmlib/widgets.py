@@ -34,6 +34,7 @@ from .figures import in_book_build, rounded, to_static_html, StaticHTML
 __all__ = ["Control", "Explorable", "explorable", "MAX_STATES", "error_html"]
 
 MAX_STATES = 800  # precomputed states in one static figure (keeps pages < 300 KB)
+ROW_PX, SLIDER_PX = 40, 80  # height of a row of buttons and of a slider in the static figure
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,15 @@ _SCRIPT = """
 """
 
 
+def _button_label(c: Control, label: str) -> str:
+    """A bare number on a button says nothing: write "T = 20" instead of "20"."""
+    try:
+        float(label)
+    except ValueError:
+        return label
+    return f"{c.label or c.name} = {label}"
+
+
 def _static_figure(ex: Explorable) -> tuple[dict, str]:
     """Precompute every state; frames carry only the attributes that vary between states."""
     static = [c for c in ex.controls if c.static]
@@ -289,21 +299,33 @@ def _static_figure(ex: Explorable) -> tuple[dict, str]:
                    traces=moving, layout={k: s["layout"].get(k) for k in lay_keys})
               for combo, s in zip(combos, specs)]
     fig = ex.render(**{**fixed, **{c.name: c.default_value for c in static}})
+    # Lay the controls out in pixels around the rendered figure, which keeps its own
+    # plot area: button rows above its title, sliders below its x axis.
+    t0 = fig.layout.margin.t if fig.layout.margin.t is not None else 100
+    b0 = fig.layout.margin.b if fig.layout.margin.b is not None else 80
+    n_menus = sum(c.kind == "buttons" for c in static)
+    n_sliders = len(static) - n_menus
+    base_h = fig.layout.height or 450
+    plot_h = max(base_h - t0 - b0, 50)
+    height = base_h + ROW_PX * n_menus + SLIDER_PX * n_sliders
     sliders, menus = [], []
     for pos, c in enumerate(static):
         if c.kind == "buttons":
+            above = t0 + ROW_PX * (n_menus - 1 - len(menus)) + 4    # pixels above the plot area
             menus.append(dict(type="buttons", direction="right", showactive=True, active=c.default_index,
-                              x=0, xanchor="left", y=1.02 + 0.12 * (len(menus) + 1), yanchor="bottom",
-                              buttons=[dict(label=lab, method="skip", args=[f"{pos}:{j}"])
-                                       for j, (lab, _) in enumerate(c.pairs)]))
+                              x=0, xanchor="left", y=1 + above / plot_h, yanchor="bottom",
+                              pad=dict(t=0, b=0), buttons=[dict(label=_button_label(c, lab), method="skip",
+                                                                args=[f"{pos}:{j}"])
+                                                           for j, (lab, _) in enumerate(c.pairs)]))
         else:
             sliders.append(dict(active=c.default_index, currentvalue=dict(prefix=f"{c.label or c.name}: "),
-                                pad=dict(t=40 + 75 * len(sliders)), len=1.0, x=0,
+                                pad=dict(t=b0 + SLIDER_PX * len(sliders)), len=1.0, x=0, y=0, yanchor="top",
                                 steps=[dict(label=lab, method="skip", args=[None], value=f"{pos}:{j}")
                                        for j, (lab, _) in enumerate(c.pairs)]))
-    height = (fig.layout.height or 450) + 75 * len(sliders) + 45 * len(menus)
     fig.update_layout(sliders=sliders, updatemenus=menus, height=height,
-                      margin=dict(b=70 + 75 * len(sliders), t=70 + 45 * len(menus)))
+                      margin=dict(t=t0 + ROW_PX * n_menus, b=b0 + SLIDER_PX * n_sliders))
+    if fig.layout.title.text:
+        fig.update_layout(title=dict(yref="container", y=1 - (ROW_PX * n_menus + 6) / height, yanchor="top"))
     spec = rounded(fig)
     spec["frames"] = frames
     state = json.dumps(list(default))

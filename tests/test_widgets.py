@@ -121,3 +121,10 @@ def test_rounding_keeps_six_significant_digits():
 def test_max_states_is_enforced_at_the_boundary():
     opts = list(range(MAX_STATES))
     explorable(line, [Control("a", opts)])  # exactly at the limit is fine
+
+
+def test_numeric_buttons_are_labelled_with_their_control():
+    ex = explorable(line, [Control("a", [1, 2], kind="buttons", label="T"), Control("b", {"zero": 0.0}, kind="buttons")])
+    spec, _ = ex.static_figure()
+    labels = [[b["label"] for b in m["buttons"]] for m in spec["layout"]["updatemenus"]]
+    assert labels == [["T = 1", "T = 2"], ["zero"]]
