@@ -189,7 +189,7 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh=None, dy=None, k: int
     k = check_k(k)
     gup, dW_hy, db_y = upstream(params, trace, dh, dy)
     T, N, H = gup.shape
-    f, i, g, o, tc = trace.f, trace.i, trace.g, trace.o, trace.tanh_c
+    f, o, tc = trace.f, trace.o, trace.tanh_c
     M = _local_derivatives(trace)                       # (T, N, 4H), internal order o, f, i, g
     Q = tc * tc                                         # dh -> dc: o (1 - tanh(c)^2)
     np.subtract(1, Q, out=Q)

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import traitlets
 import ipywidgets as W
 
-from .conv import (conv2d_mean, feature_map_size, lecture_filters, o_image, relu, rotate_image,
+from .conv import (conv2d_mean, feature_map_size, lecture_filters, o_image, rotate_image,
                    shift_image, tricky_x_image, window_products, x_image)
 from .validate import as_float_array
 from .widgets import Control, Explorable, explorable

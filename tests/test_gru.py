@@ -6,32 +6,21 @@ from lstmlib.gru import GRUParams, gru_backward, gru_forward
 from lstmlib.rnn import sigmoid
 
 torch_bridge = pytest.importorskip("lstmlib.torch_bridge")
+from parity import SHAPES, assert_torch_parity, random_problem  # noqa: E402
 
-SHAPES = [(1, 1, 1, 1, 2), (1, 3, 2, 4, 3), (5, 1, 3, 2, 2), (7, 4, 3, 5, 4), (12, 2, 6, 8, 3)]  # T, N, D, H, K
 
 
-def rel(a, b):
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
 
 
 def setup(T, N, D, H, K, seed):
-    rng = np.random.default_rng(seed)
-    p = GRUParams.init(D, H, K, rng=rng)
-    return p, rng.normal(size=(T, N, D)), rng.normal(size=(N, H)), rng.normal(size=(T, N, H)), \
-        rng.normal(size=(T, N, K))
+    return random_problem(GRUParams, T, N, D, H, K, seed, n_states=1)
 
 
 @pytest.mark.parametrize("k", [None, 1, 3])
 @pytest.mark.parametrize("shape", SHAPES)
 def test_parity_with_torch(shape, k):
     p, x, h0, dh, dy = setup(*shape, seed=sum(shape))
-    trace = gru_forward(p, x, h0)
-    ref = torch_bridge.torch_gradients(p, x, h0, dh=dh, dy=dy, k=k)
-    assert rel(trace.h, ref["h"]) < 1e-12 and rel(trace.y, ref["y"]) < 1e-12
-    g = gru_backward(p, trace, dh=dh, dy=dy, k=k)
-    for name in p.names():
-        assert rel(getattr(g.dparams, name), getattr(ref["dparams"], name)) < 1e-10, name
-    assert rel(g.dx, ref["dx"]) < 1e-10 and rel(g.dh0, ref["dh0"]) < 1e-10
+    assert_torch_parity(torch_bridge, p, gru_forward, gru_backward, x, [h0], dh, dy, k)
 
 
 def test_docstring_equations():

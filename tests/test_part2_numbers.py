@@ -98,7 +98,7 @@ def test_seq_to_vector_terms_sum_to_bptt_and_torch():
     for t in range(3):
         h = torch.tanh(torch.tensor(x[t]) @ torch.tensor(p.W_xh) + h @ torch.tensor(p.W_hh) + b)
         if t == 1:
-            h.retain_grad(); h1 = h
+            h.retain_grad()
     (h * torch.tensor(g)).sum().backward()
     np.testing.assert_allclose(terms.sum(0), b.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(terms[0], g[0] * (1 - tr.h[2, 0] ** 2), rtol=1e-12)      # direct path at the last step

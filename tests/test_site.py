@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_site import SITE, build_book  # noqa: F401  (shared helpers)
+from conftest_site import SITE, build_book  # noqa: F401  (the fixture is used by name)
 
 CHROMIUM = "/usr/bin/chromium"
 # The pydata theme logs this with console.error on a first visit (no stored theme): not ours.

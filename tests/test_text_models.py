@@ -1,5 +1,4 @@
 """Tests of lstmlib.text_models: tokens, padding, the sentiment model, the char LSTM twin, code features."""
-import dataclasses
 
 import numpy as np
 import pytest

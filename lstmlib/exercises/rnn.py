@@ -5,9 +5,8 @@ import numpy as np
 
 from . import exercise
 from .. import rnn_lectures as rl
-from ..bptt import jacobians
 from ..data import counting_example, dinner_schedule
-from ..rnn import RNNParams, rnn_forward
+from ..rnn import rnn_forward
 
 
 @exercise("part2-video-outputs", "Frame-level video classification is many-to-many: one label per frame.")
