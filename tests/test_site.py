@@ -128,3 +128,17 @@ def test_dragging_a_static_slider_changes_the_figure(browser, server):
     after = page.evaluate(read)
     assert errors == []
     assert after != before, "the figure did not change when the slider was dragged"
+
+
+def test_colab_launch_buttons_open_the_notebooks(build_book):
+    import re
+    import yaml
+    repo = yaml.safe_load((SITE.parents[1] / "_config.yml").read_text())["repository"]["url"]
+    owner_repo = repo.removeprefix("https://github.com/")
+    notebook_pages = [p for p in pages() if (SITE.parents[1] / p.relative_to(SITE)).with_suffix(".ipynb").exists()]
+    assert notebook_pages
+    for p in notebook_pages:
+        links = re.findall(r'https://colab\.research\.google\.com/github/[^"]+', p.read_text(encoding="utf-8"))
+        want = f"https://colab.research.google.com/github/{owner_repo}/blob/main/" \
+               f"{p.relative_to(SITE).with_suffix('.ipynb').as_posix()}"
+        assert want in links, f"{p.name}: no Colab button opening {want}"
