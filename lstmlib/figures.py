@@ -114,6 +114,10 @@ class _BookRenderer(MimetypeRenderer):
 
 
 pio.renderers[RENDERER] = _BookRenderer()
+# plotly writes JSON with orjson when that package happens to be installed, and with
+# the standard library otherwise; the two format numbers and non-ASCII text differently.
+# One engine everywhere keeps stored notebook outputs identical on every machine.
+pio.json.config.default_engine = "json"
 # A light template: the layout of "plotly_white" without its per-trace defaults,
 # which would add ~8 KB to every figure of every page.
 pio.templates["lstmlib"] = go.layout.Template(layout=pio.templates["plotly_white"].layout)
