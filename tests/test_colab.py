@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The three flagship widgets (X/O convolution, gradient norms, LSTM stepper) and the demo page.
 NOTEBOOKS = ["book/front/interactive.ipynb", "book/part1/03-convolution.ipynb",
-             "book/part3/03-stepping-through-an-lstm.ipynb"]
+             "book/part3/01-vanishing-gradients.ipynb", "book/part3/03-stepping-through-an-lstm.ipynb"]
 COLAB_PACKAGES = ["numpy", "plotly", "tqdm", "scikit-learn", "ipykernel", "nbclient", "nbformat",
                   "ipywidgets==7.7.1"]
 
