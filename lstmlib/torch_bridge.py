@@ -240,12 +240,14 @@ def _loss(y, target, kind):
 
 def train(model: _Model, batches, epochs: int = 1, lr: float = 1e-2, loss: str = "cross_entropy",
           optimizer: str = "adam", clip: float | None = None, seed: int = 0, shuffle: bool = True,
-          progress: bool = True) -> list:
+          progress: bool = True, on: str | torch.device | None = None) -> list:
     """Train ``model`` on a list of (x (T, N, D), targets) batches; returns the loss of every step.
 
     targets: int (T, N) or (N,) for "cross_entropy", float (T, N, K) or (N, K) for "mse".
     clip: max global gradient norm (None: no clipping). Batch order is shuffled with a
     torch.Generator seeded by ``seed``, so CPU runs repeat exactly.
+    on: the device to train on; None picks ``device()`` (CUDA when present). The model goes
+    back to the device it came from afterwards, so the code around it never sees a change.
     """
     check_instance(model, "model", _Model)
     check_choice(loss, "loss", ["cross_entropy", "mse"])
@@ -253,7 +255,20 @@ def train(model: _Model, batches, epochs: int = 1, lr: float = 1e-2, loss: str =
     epochs = check_positive_int(epochs, "epochs")
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    batches = _tensors(model, batches, loss)
+    try:
+        target_device = device() if on is None else torch.device(on)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"on must name a torch device such as 'cpu' or 'cuda', got {on!r}") from None
+    home = next(model.parameters()).device
+    model.to(target_device)
+    try:
+        return _train_loop(model, _tensors(model, batches, loss), epochs, lr, loss, optimizer, clip, seed,
+                           shuffle, progress)
+    finally:
+        model.to(home)
+
+
+def _train_loop(model, batches, epochs, lr, loss, optimizer, clip, seed, shuffle, progress) -> list:
     opt = (torch.optim.Adam if optimizer == "adam" else torch.optim.SGD)(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
     history = []

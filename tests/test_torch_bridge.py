@@ -86,3 +86,14 @@ def test_train_mse_last_step_and_sgd(Model):
 
 def test_device():
     assert tb.device().type in ("cpu", "cuda")
+
+
+def test_train_uses_the_chosen_device_and_returns_the_model_home():
+    import torch
+    rng = np.random.default_rng(0)
+    model = tb.LSTMModel(2, 3, 2)
+    batch = [(rng.normal(size=(4, 5, 2)), rng.integers(0, 2, size=(4, 5)))]
+    history = tb.train(model, batch, epochs=2, progress=False, on="cpu")
+    assert len(history) == 2 and next(model.parameters()).device == torch.device("cpu")
+    with pytest.raises(ValueError, match="on must name a torch device"):
+        tb.train(model, batch, progress=False, on="no-such-device")
