@@ -34,7 +34,7 @@ from . import bptt
 from .gru import GRUParams
 from .lstm import LSTMParams
 from .rnn import RNNParams
-from .torch_bridge import GRUModel, LSTMModel, RNNModel, train
+from .torch_bridge import GRUModel, LSTMModel, RNNModel, seeded, train
 from .validate import as_float_array, check_choice, check_instance, check_positive_int, check_probability
 
 __all__ = ["KINDS", "TASKS", "Run", "single_thread", "make_model", "set_forget_bias", "with_forget_bias",
@@ -92,9 +92,9 @@ def make_model(kind: str, D: int, H: int, K: int, *, seed: int = 0, forget_bias:
     cls = _check_kind(kind)
     if forget_bias is not None and kind != "lstm":
         raise ValueError(f"forget_bias applies to kind='lstm' only, got kind={kind!r}")
-    torch.manual_seed(seed)
-    model = cls(check_positive_int(D, "D"), check_positive_int(H, "H"), check_positive_int(K, "K"),
-                rng=np.random.default_rng(seed))
+    with seeded(seed):
+        model = cls(check_positive_int(D, "D"), check_positive_int(H, "H"), check_positive_int(K, "K"),
+                    rng=np.random.default_rng(seed))
     if forget_bias is not None:
         set_forget_bias(model, forget_bias)
     return model

@@ -300,13 +300,12 @@ def train_scalar_lstm(epochs: int = 25, seed: int = 0) -> tuple[LSTMParams, tupl
     """A scalar LSTM with output layer (D = H = K = 1) trained with ``torch_bridge.train`` (Adam,
     lr 0.05, mse at the last step) on 20 batches of 32 sequences of ``first_element_task``.
     Returns (numpy float64 params, the loss of every update). Deterministic on CPU."""
-    import torch
-    from .torch_bridge import LSTMModel, model_to_params, train
-    torch.manual_seed(seed)
+    from .torch_bridge import LSTMModel, model_to_params, seeded, train
     rng = np.random.default_rng(seed)
     batches = [first_element_task(32, 4, rng=rng) for _ in range(20)]
-    model = LSTMModel(1, 1, 1, rng=np.random.default_rng(seed))
-    history = train(model, batches, epochs=epochs, lr=0.05, loss="mse", seed=seed, progress=False)
+    with seeded(seed):
+        model = LSTMModel(1, 1, 1, rng=np.random.default_rng(seed))
+        history = train(model, batches, epochs=epochs, lr=0.05, loss="mse", seed=seed, progress=False)
     return model_to_params(model), tuple(history)
 
 

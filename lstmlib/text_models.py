@@ -40,7 +40,7 @@ from .data.text import Vocab, build_vocab, encode, one_hot, text_windows
 from .gru import GRUParams
 from .lstm import LSTMParams, LSTMTrace, lstm_forward
 from .rnn import RNNParams
-from .torch_bridge import LSTMModel, model_to_params, train
+from .torch_bridge import LSTMModel, model_to_params, seeded, train
 from .validate import as_real_array, check_choice, check_instance, check_positive_int
 from .variants import CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams
 
@@ -224,10 +224,10 @@ def train_char_lstm(text: str, H: int = 64, T: int = 64, N: int = 32, epochs: in
         raise ValueError(f"text must be a str of at least T + 1 = {T + 1} characters, got "
                          f"{type(text).__name__} of length {len(text) if isinstance(text, str) else '?'}")
     vocab = build_vocab(text)
-    torch.manual_seed(seed)
-    model = LSTMModel(vocab.K, check_positive_int(H, "H"), vocab.K, rng=np.random.default_rng(seed))
     batches = char_lm_batches(encode(vocab, text), vocab.K, T, N)
-    history = train(model, batches, epochs=epochs, lr=lr, clip=5.0, seed=seed, progress=progress)
+    with seeded(seed):
+        model = LSTMModel(vocab.K, check_positive_int(H, "H"), vocab.K, rng=np.random.default_rng(seed))
+        history = train(model, batches, epochs=epochs, lr=lr, clip=5.0, seed=seed, progress=progress)
     return CharLSTMRun(model, model_to_params(model), vocab, history)
 
 

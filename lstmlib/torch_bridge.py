@@ -10,6 +10,8 @@ Going numpy -> torch, bias_hh is set to zero (the GRU's n rows hold b_hn).
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 from torch import nn
@@ -20,12 +22,21 @@ from .lstm import LSTMParams
 from .rnn import RNNParams, check_input
 from .validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
 
-__all__ = ["device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel", "GRUModel",
+__all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel", "GRUModel",
            "params_to_model", "model_to_params", "train"]
 
 # (torch module class, gate letters in torch's row order)
 _LAYOUT = {RNNParams: (nn.RNN, ("h",)), LSTMParams: (nn.LSTM, ("i", "f", "g", "o")),
            GRUParams: (nn.GRU, ("r", "z", "n"))}
+
+
+@contextlib.contextmanager
+def seeded(seed: int):
+    """A block in which torch's global random generator starts from ``seed``; the caller's
+    generator state is restored afterwards, so library code never reseeds a notebook's stream."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def device() -> torch.device:

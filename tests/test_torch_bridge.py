@@ -97,3 +97,15 @@ def test_train_uses_the_chosen_device_and_returns_the_model_home():
     assert len(history) == 2 and next(model.parameters()).device == torch.device("cpu")
     with pytest.raises(ValueError, match="on must name a torch device"):
         tb.train(model, batch, progress=False, on="no-such-device")
+
+
+def test_seeded_block_restores_the_callers_random_stream():
+    import torch
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    with tb.seeded(0):
+        inside = torch.rand(3)
+    assert torch.equal(torch.rand(3), expected)
+    with tb.seeded(0):
+        assert torch.equal(torch.rand(3), inside)
