@@ -26,3 +26,24 @@ def build_book():
     result = run_build()
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     return result
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def launch_chromium(playwright):
+    """Debian's /usr/bin/chromium where it exists, else the Chromium of Playwright's own installer.
+
+    tools/setup.sh installs one or the other (`python -m playwright install chromium` where there
+    is no apt-get, e.g. on macOS).
+    """
+    if Path(CHROMIUM).exists():
+        return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    try:
+        return playwright.chromium.launch(args=FLAGS)
+    except Exception as exc:  # Playwright's message names the missing browser
+        pytest.fail(f"no Chromium: {CHROMIUM} is missing and Playwright's own failed to start ({exc}). "
+                    "Install Debian's chromium (apt-get install chromium) or run "
+                    "`python -m playwright install chromium`.")

@@ -149,17 +149,23 @@ def test_spatial_transformer_starts_as_identity_and_is_differentiable():
     assert stn.loc[-1].bias.grad.abs().sum() > 0               # the sampler passes gradients to theta
 
 
-def test_argmax_attention_has_no_gradient_but_soft_attention_has():
-    """Erratum (CS231n notes, hard attention): an arg-max location gives zero gradient to the scores."""
-    rng = np.random.default_rng(0)
-    A, e = rng.normal(size=(16, 4)), rng.normal(size=16)
-    soft = lambda s: np.exp(s) / np.exp(s).sum() @ A
-    hard = lambda s: A[np.argmax(s)]
+def test_hard_attention_has_no_gradient_but_soft_attention_has():
+    """Erratum (CS231n notes, hard attention): a picked location gives zero gradient to the scores,
+    while the captioner's soft context passes gradient back to the decoder state."""
+    torch.manual_seed(0)
+    m = cap.Captioner(len(cap.caption_vocab()))
+    A = torch.rand(1, 16, 32, dtype=torch.float64)
+    m = m.double()
+    h = torch.randn(1, 64, dtype=torch.float64, requires_grad=True)
+    z, alpha = m._attend(A, m.att_A(A), h)
+    z.sum().backward()
+    assert h.grad.abs().max() > 1e-3                              # soft: a real gradient
     eps = 1e-6
-    for l in range(16):
-        d = np.zeros(16)
-        d[l] = eps
-        assert np.all((hard(e + d) - hard(e - d)) == 0)          # piecewise constant: derivative 0
-    d = np.zeros(16)
-    d[0] = eps
-    assert np.abs((soft(e + d) - soft(e - d)) / (2 * eps)).max() > 1e-3
+    contexts = []
+    for sign in (1, -1):
+        with torch.no_grad():
+            _, a = m._attend(A, m.att_A(A), h + sign * eps * h.grad)
+        contexts.append(cap.hard_context(A[0].numpy(), a[0].numpy(), rng=np.random.default_rng(1),
+                                         samples=50)[0])
+    assert not np.allclose(alpha.detach()[0].numpy(), a[0].numpy(), rtol=0, atol=0)   # the weights moved
+    np.testing.assert_array_equal(contexts[0], contexts[1])      # hard: piecewise constant, derivative 0

@@ -75,5 +75,7 @@ def test_digits_split_and_confusion():
     assert Xtr.shape[1:] == (1, 8, 8) and len(Xtr) + len(Xte) == 1797 and Xtr.max() <= 1
     cm = cnn.confusion_matrix(yte, yte, 10)
     assert cm.trace() == len(yte)
+    np.testing.assert_array_equal(cnn.confusion_matrix([0, 1, 1, 2], [0, 0, 1, 1], 3),
+                                  [[1, 0, 0], [1, 1, 0], [0, 1, 0]])     # rows: true class, columns: predicted
     with pytest.raises(ValueError):
         cnn.train_classifier(cnn.DigitsConvNet(), Xtr, ytr.astype(float), epochs=1)

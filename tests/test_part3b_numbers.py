@@ -8,18 +8,27 @@ from lstmlib import experiments as ex
 from lstmlib.bptt import last_step_gradient_norms
 from lstmlib.cnn import count_parameters
 from lstmlib.data import harry_sally_invalid_sentences, remember_first, traffic_lecture, wwwusage
-from lstmlib.lstm import LSTMParams
-from lstmlib.rnn import RNNParams, sigmoid
+from lstmlib.lstm import LSTMParams, lstm_forward
+from lstmlib.rnn import RNNParams
 
 SETTINGS = dict(H=16, steps=500, lr=1e-2, n_distractors=8)
 
 
 # ------------------------------------------------------------------ chapter 5
+def _cell_left(b_f, steps):
+    """c after ``steps`` steps of lstm_forward from c_0 = 1, forget gate sigma(b_f) (nothing feeds it),
+    input gate shut: the fraction of c_0 the cell still holds."""
+    w = {n: np.zeros(s) for n, s in LSTMParams.shapes(1, 1).items()}
+    w.update(b_f=np.array([b_f]), b_i=np.array([-50.0]), W_xg=np.ones((1, 1)), W_xo=np.ones((1, 1)))
+    x = np.random.default_rng(0).uniform(-1, 1, (steps, 1, 1))
+    return lstm_forward(LSTMParams(**w), x, c0=np.ones((1, 1))).c[-1, 0, 0]
+
+
 def test_forget_bias_survival_fractions():
-    assert sigmoid(0.0) ** 49 == pytest.approx(1.78e-15, rel=1e-2)
-    assert sigmoid(1.0) ** 49 == pytest.approx(2.16e-7, rel=1e-2)
-    assert sigmoid(3.0) ** 49 == pytest.approx(0.0925, rel=1e-2)
-    assert sigmoid(3.0) ** 99 == pytest.approx(0.0081, rel=1e-2)
+    assert _cell_left(0.0, 49) == pytest.approx(1.78e-15, rel=1e-2)
+    assert _cell_left(1.0, 49) == pytest.approx(2.16e-7, rel=1e-2)
+    assert _cell_left(3.0, 49) == pytest.approx(0.0925, rel=1e-2)
+    assert _cell_left(3.0, 99) == pytest.approx(0.0081, rel=1e-2)
 
 
 def test_lstm_remembers_at_50_steps_where_the_rnn_guesses():

@@ -6,12 +6,11 @@ out-of-range numbers) and checks that ValueError, naming what was expected, is w
 """
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings, strategies as st
 
 from lstmlib import bptt, gru, lstm, rnn, variants
-
-torch = pytest.importorskip("torch")
-from lstmlib import torch_bridge as tb  # noqa: E402
+from lstmlib import torch_bridge as tb
 
 T, N, D, H, K = 3, 2, 2, 3, 2
 rng = np.random.default_rng(0)

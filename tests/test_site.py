@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest_site import SITE, build_book  # noqa: F401  (the fixture is used by name)
+from conftest_site import SITE, build_book, launch_chromium  # noqa: F401  (the fixture is used by name)
 
-CHROMIUM = "/usr/bin/chromium"
 # The pydata theme logs this with console.error on a first visit (no stored theme): not ours.
 THEME_NOISE = ("Got invalid theme mode",)
 PAGE_BUDGET = 300_000  # bytes of HTML per page; plotly.js is shared and not counted
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +33,9 @@ def server(build_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

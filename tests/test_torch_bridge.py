@@ -1,13 +1,13 @@
 """torch bridge: conversions both ways, models, deterministic training, trained model -> numpy trace."""
 import numpy as np
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-from lstmlib import torch_bridge as tb  # noqa: E402
-from lstmlib.bptt import forward  # noqa: E402
-from lstmlib.gru import GRUParams  # noqa: E402
-from lstmlib.lstm import LSTMParams  # noqa: E402
-from lstmlib.rnn import RNNParams  # noqa: E402
+from lstmlib import torch_bridge as tb
+from lstmlib.bptt import forward
+from lstmlib.gru import GRUParams
+from lstmlib.lstm import LSTMParams
+from lstmlib.rnn import RNNParams
 
 KINDS = [RNNParams, LSTMParams, GRUParams]
 
@@ -84,8 +84,11 @@ def test_train_mse_last_step_and_sgd(Model):
     assert len(h) == 5 and h[-1] < h[0]
 
 
-def test_device():
-    assert tb.device().type in ("cpu", "cuda")
+def test_device_is_cuda_exactly_when_available(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert tb.device() == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert tb.device() == torch.device("cuda")
 
 
 def test_train_uses_the_chosen_device_and_returns_the_model_home():

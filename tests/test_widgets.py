@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -67,6 +68,35 @@ def test_static_figure_has_a_frame_per_state_with_only_varying_parts():
     assert "plotly_sliderchange" in script and "[0, 0]" in script
 
 
+def _shown_frame(spec, script, clicks):
+    """What the static page shows after ``clicks``, emulating its script: start from the script's
+    initial state; a slider step or button sets state[pos] = j from its "pos:j"; show frame "i|j"."""
+    state = json.loads(re.search(r"var state = (\[[^\]]*\]);", script).group(1))
+    for kind, index, label in clicks:
+        if kind == "slider":
+            value = next(s["value"] for s in spec["layout"]["sliders"][index]["steps"] if s["label"] == label)
+        else:
+            value = next(b["args"][0] for b in spec["layout"]["updatemenus"][index]["buttons"] if b["label"] == label)
+        pos, j = map(int, value.split(":"))
+        state[pos] = j
+    return next(f for f in spec["frames"] if f["name"] == "|".join(map(str, state)))
+
+
+def test_static_controls_show_the_frame_of_the_chosen_values():
+    ex = explorable(line, [Control("a", [0, 1, 2], default=1),
+                           Control("b", {"zero": 0.0, "one": 1.0}, kind="buttons")])
+    spec, script = ex.static_figure()
+    assert spec["layout"]["sliders"][0]["active"] == 1 and spec["layout"]["updatemenus"][0]["active"] == 0
+    for a in (0, 1, 2):
+        for label, b in (("zero", 0.0), ("one", 1.0)):
+            frame = _shown_frame(spec, script, [("slider", 0, str(a)), ("buttons", 0, label)])
+            expected = figures.rounded(line(a, b))
+            assert frame["traces"] == [0] and frame["data"][0]["y"] == expected["data"][0]["y"], (a, label)
+            assert frame["layout"]["title"] == expected["layout"]["title"]
+    default = figures.rounded(line(1, 0.0))["data"][0]["y"]       # before any click: the default state
+    assert _shown_frame(spec, script, [])["data"][0]["y"] == spec["data"][0]["y"] == default
+
+
 def test_static_html_is_small_and_has_no_plotly_js():
     spec, script = make().static_figure()
     html = figures.to_static_html(spec, post_script=script, div_id="d1")
@@ -112,15 +142,26 @@ def test_control_default_must_be_an_option():
         Control("a", [1, 2], default=3).default_index
 
 
-def test_rounding_keeps_six_significant_digits():
+def test_rounding_keeps_four_significant_digits():
     spec = figures.rounded(go.Figure(go.Scatter(y=np.array([np.pi, 1e-9 * np.e, np.nan]))))
-    assert spec["data"][0]["y"] == [3.14159, 2.71828e-09, None]
+    assert spec["data"][0]["y"] == [3.142, 2.718e-09, None]
     json.dumps(spec)
 
 
+@pytest.mark.parametrize("tie", [1.5625, 1.953125, -0.03125, 56051.5, 0.44445])
+def test_rounding_of_a_tie_does_not_depend_on_the_last_bit(tie):
+    """A value on a rounding tie, and its neighbours one or a few ulps away (BLAS-kernel noise), round alike."""
+    noisy = [tie, *(np.nextafter(tie, s * np.inf) for s in (-1, 1)), tie * (1 + 4e-15), tie * (1 - 4e-15)]
+    assert len({figures.rounded(go.Figure(go.Scatter(y=[v])))["data"][0]["y"][0] for v in noisy}) == 1
+
+
 def test_max_states_is_enforced_at_the_boundary():
-    opts = list(range(MAX_STATES))
-    explorable(line, [Control("a", opts)])  # exactly at the limit is fine
+    at_limit = explorable(line, [Control("a", list(range(MAX_STATES)))])   # exactly at the limit is fine
+    assert at_limit.values == {"a": 0}
+    with pytest.raises(ValueError, match=f"would need {MAX_STATES + 1} precomputed states"):
+        explorable(line, [Control("a", list(range(MAX_STATES + 1)))])
+    # a control left out of the static figure does not count
+    explorable(line, [Control("a", list(range(MAX_STATES))), Control("b", [0.0, 1.0], static=False)])
 
 
 def test_numeric_buttons_are_labelled_with_their_control():

@@ -31,8 +31,8 @@ def test_bad_image_and_position():
     ex = xo_explorer()
     assert not ex.update(image=np.ones((8, 9)))
     assert not ex.update(image="Y")
-    ex.update(image="X")
-    assert not ex.update(position=49)
+    assert ex.update(image="X") and ex.last_error is None
+    assert not ex.update(position=49) and "position" in ex.last_error
 
 
 def test_render_shows_the_window_and_its_mean():

@@ -36,7 +36,12 @@ def _coupled_saving():
 
 @exercise("p4-gru-copy", "With z_t = 1 the update h_t = (1 - z_t) n_t + z_t h_{t-1} copies the old state.")
 def _gru_copy():
-    return [0.5, -0.25]
+    import dataclasses
+    from ..gru import GRUParams, gru_forward
+    p = GRUParams.init(3, 2, rng=np.random.default_rng(0))
+    saturated = dataclasses.replace(p, b_z=np.full(2, 50.0))          # z_t = sigma(50 + ...) = 1
+    x = np.random.default_rng(1).standard_normal((1, 1, 3))           # any input
+    return gru_forward(saturated, x, h0=np.array([[0.5, -0.25]])).h[0, 0]
 
 
 @exercise("p4-bracket-depth", "Count ( and [ as +1, ) and ] as -1, left to right: text_models.code_features(...)"

@@ -20,7 +20,8 @@ def _refresher_params():
 
 @exercise("fc-weights-32", "One fully connected neuron has one weight per input number: width x height x channels.")
 def _fc_weights():
-    return 32 * 32 * 3
+    from ..cnn import linear_params
+    return linear_params(32 * 32 * 3, 1, bias=False)      # one neuron (K = 1) on a 32x32x3 input
 
 
 @exercise("xo-mismatch", "Count the positions where the two arrays differ: np.sum(a != b).")
@@ -59,13 +60,14 @@ def _pool_value():
 
 @exercise("stack-count", "Multiply the three sizes of the volume.")
 def _stack_count():
-    return 112 * 112 * 64
+    # lecture B11's stacking example: 224x224x3 -> conv 3x3, padding 1, 64 filters -> 2x2 max pooling
+    side = conv.pool_output_size(conv.feature_map_size(224, 3, 1, 1), 2, 2)
+    return side * side * 64
 
 
 @exercise("softmax-votes", "softmax(y)_k = exp(y_k) / sum_j exp(y_j).", atol=1e-3)
 def _softmax_votes():
-    y = np.array([0.92, 0.51])
-    return float(np.exp(y[0]) / np.exp(y).sum())
+    return float(conv.softmax([0.92, 0.51])[0])
 
 
 @exercise("xo-fc-params", "conv: 3 filters x (3*3 weights + 1 bias); fc: 3*4*4 inputs x 2 outputs + 2 biases.")

@@ -6,8 +6,36 @@ import numpy as np
 
 from . import exercise
 from ..bptt import last_step_gradient_norms
-from ..lstm import LSTMParams
-from ..rnn import RNNParams, sigmoid
+from ..lstm import LSTMParams, lstm_forward, lstm_step_backward
+from ..rnn import RNNParams
+
+
+def _stuck_forget_cell(b_f: float) -> LSTMParams:
+    """A scalar LSTM whose forget gate is sigma(b_f) at every step (nothing feeds it) and whose
+    input gate is shut (sigma(-50) ~ 2e-22), so the cell only carries c_{t-1} forward."""
+    weights = {n: np.zeros(shape) for n, shape in LSTMParams.shapes(1, 1).items()}
+    weights.update(b_f=np.array([b_f]), b_i=np.array([-50.0]))
+    return LSTMParams(**weights)
+
+
+def _cell_path_gains(b_f: float, steps: int) -> np.ndarray:
+    """dc_{T-n} / dc_T for n = 0..steps along the cell path alone (no gradient into h_t), by
+    lstm_step_backward through ``steps`` steps of a cell whose forget gate is sigma(b_f)."""
+    cell = _stuck_forget_cell(b_f)
+    tr = lstm_forward(cell, np.zeros((steps, 1, 1)), c0=np.ones((1, 1)))
+    dc, zero, gains = np.ones((1, 1)), np.zeros((1, 1)), [1.0]
+    for t in reversed(range(steps)):
+        step = {q: getattr(tr, q)[t] for q in ("f", "i", "g", "o", "tanh_c")}
+        _, _, dc, _ = lstm_step_backward(cell, zero, dc, step, tr.x[t], tr.h_prev[t], tr.c_prev[t])
+        gains.append(float(dc[0, 0]))
+    return np.array(gains)
+
+
+def _cell_carry(b_f: float, steps: int) -> float:
+    """c_{steps-1} / c_{-1}: the fraction of the initial cell state left after ``steps`` steps of
+    lstm_forward through a cell whose forget gate is sigma(b_f) and whose input gate is shut."""
+    tr = lstm_forward(_stuck_forget_cell(b_f), np.zeros((steps, 1, 1)), c0=np.ones((1, 1)))
+    return float(tr.c[-1, 0, 0])
 
 
 # ---------------------------------------------------------------- chapter 1
@@ -19,10 +47,8 @@ def _survive_20():
 
 @exercise("p3a-half-life", "Solve 0.5**n < 1e-6: n > log(1e-6) / log(0.5), then round up.")
 def _half_life():
-    n = 0
-    while float(sigmoid(0.0)) ** n >= 1e-6:
-        n += 1
-    return n
+    gains = _cell_path_gains(0.0, 60)                     # f = sigma(0) = 0.5
+    return int(np.argmax(gains < 1e-6))
 
 
 @exercise("p3a-clip-factor", "Clipping to max_norm scales every entry by min(1, max_norm / ||g||).", rtol=1e-4)
@@ -42,7 +68,7 @@ def _clip_factor():
 # ---------------------------------------------------------------- chapter 2
 @exercise("p3a-forget-099", "With f_t = 0.99 at every step, delta c is multiplied by 0.99 per step.", rtol=1e-6)
 def _forget_099():
-    return 0.99 ** 100
+    return float(_cell_path_gains(np.log(0.99 / 0.01), 100)[-1])     # sigma(log(99)) = 0.99
 
 
 @exercise("p3a-cs615-shape", "[x, h] has D + H entries; W_f maps them to H gate values.")

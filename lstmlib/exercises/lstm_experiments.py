@@ -4,20 +4,22 @@ from __future__ import annotations
 from . import exercise
 from .. import experiments as ex
 from ..data import harry_sally_invalid_sentences, traffic_lecture
-from ..rnn import sigmoid
+from .lstm_cell import _cell_carry, _cell_path_gains
 
 
 @exercise("p3b-forget-survival", "With f_t = sigma(b_f) at every step, c_49 keeps sigma(b_f)**49 of c_0.", rtol=1e-3)
 def _forget_survival():
-    return float(sigmoid(3.0) ** 49)
+    return _cell_carry(3.0, 49)
 
 
 @exercise("p3b-forget-bias-needed", "Solve sigma(b)**49 = 0.5 for sigma(b), then invert the sigmoid: b = log(s / (1 - s)).",
           rtol=1e-3)
 def _forget_bias_needed():
-    import numpy as np
-    s = 0.5 ** (1 / 49)
-    return float(np.log(s / (1 - s)))
+    low, high = 0.0, 20.0                                # _cell_carry(b, 49) grows with b: bisect for 1/2
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if _cell_carry(mid, 49) < 0.5 else (low, mid)
+    return (low + high) / 2
 
 
 @exercise("p3b-trend3", "Use experiments.naive_trend(traffic, k=3): the least-squares line through 720, 485, 366.",
@@ -54,4 +56,5 @@ def _macs_ratio():
 @exercise("p3b-carousel", "Along the cell path alone, dc_T/dc_0 is the product of the forget gates: 0.9 ** 50.",
           rtol=1e-4)
 def _carousel():
-    return 0.9 ** 50
+    import numpy as np
+    return float(_cell_path_gains(np.log(0.9 / 0.1), 50)[-1])        # sigma(log(9)) = 0.9

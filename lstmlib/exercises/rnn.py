@@ -5,19 +5,21 @@ import numpy as np
 
 from . import exercise
 from .. import rnn_lectures as rl
+from ..bptt import last_step_gradient_norms, softmax
 from ..data import counting_example, dinner_schedule
-from ..rnn import rnn_forward
+from ..rnn import RNNParams, rnn_forward
 
 
 @exercise("part2-video-outputs", "Frame-level video classification is many-to-many: one label per frame.")
 def _video_outputs():
-    return 240
+    # many-to-many, aligned: rnn_forward gives one output y_t per input step (here per frame)
+    p = RNNParams.init(1, 2, 1, rng=np.random.default_rng(0))
+    return rnn_forward(p, np.zeros((240, 1, 1))).y.shape[0]
 
 
 @exercise("part2-shared-params", "The same W_xh (D, H), W_hh (H, H), b_h (H,) are used at every step; T does not matter.")
 def _shared_params():
-    D, H = 10, 20
-    return D * H + H * H + H
+    return RNNParams.init(10, 20, rng=np.random.default_rng(0)).size
 
 
 @exercise("part2-h1-input2", "With h_0 = 0, h_1 = x_1 W_xh: a one-hot x_1 picks one row of W_xh (U).")
@@ -49,20 +51,20 @@ def _dinner_day10():
 
 @exercise("part2-washout-linear", "For a linear RNN with W_hh = s I, dh_t/dx_0 = W_xh^T s^t: the norm shrinks by s per step.")
 def _washout_linear():
-    return 0.5 ** 10
+    p = RNNParams(W_xh=np.ones((1, 3)), W_hh=0.5 * np.eye(3), b_h=np.zeros(3), activation="linear")
+    influence = rl.input_influence(p, np.zeros((11, 1, 1)))      # ||dh_t/dx_0||, t = 0..10
+    return influence[10] / influence[0]
 
 
 @exercise("part2-charrnn-params", "W_xh (K, H) + W_hh (H, H) + b_h (H,) + W_hy (H, K) + b_y (K,).")
 def _charrnn_params():
-    K, H = 65, 100
-    return K * H + H * H + H + H * K + K
+    from ..charrnn import init_char_rnn
+    return init_char_rnn(65, 100, rng=np.random.default_rng(0)).size
 
 
 @exercise("part2-temperature", "softmax(y / T) with y = [2, 1, 0] and T = 0.5 means softmax([4, 2, 0]).", rtol=1e-4)
 def _temperature():
-    z = np.array([2.0, 1.0, 0.0]) / 0.5
-    e = np.exp(z - z.max())
-    return e[0] / e.sum()
+    return float(softmax(np.array([2.0, 1.0, 0.0]) / 0.5)[0])     # charrnn.sample draws from softmax(y / T)
 
 
 @exercise("part2-spectral-radius", "np.max(np.abs(np.linalg.eigvals(W))) for the counting example's W.", rtol=1e-6)
@@ -72,4 +74,6 @@ def _spectral_radius():
 
 @exercise("part2-steps-to-vanish", "Find the smallest t with 0.9**t < 0.01 (np.log(0.01) / np.log(0.9), rounded up).")
 def _steps_to_vanish():
-    return int(np.ceil(np.log(0.01) / np.log(0.9)))
+    scalar = RNNParams(W_xh=[[1.0]], W_hh=[[0.9]], b_h=[0.0], activation="linear")
+    back = last_step_gradient_norms(scalar, np.ones((100, 1, 1)))[::-1]   # back[t]: t steps before the end
+    return int(np.argmax(back < 0.01))

@@ -5,11 +5,7 @@ import pytest
 from lstmlib.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
 from lstmlib.rnn import sigmoid
 
-torch_bridge = pytest.importorskip("lstmlib.torch_bridge")
-from parity import SHAPES, assert_torch_parity, random_problem  # noqa: E402
-
-
-
+from parity import SHAPES, assert_torch_parity, random_problem
 
 
 def setup(T, N, D, H, K, seed):
@@ -18,7 +14,7 @@ def setup(T, N, D, H, K, seed):
 
 @pytest.mark.parametrize("k", [None, 1, 4])
 @pytest.mark.parametrize("shape", SHAPES)
-def test_parity_with_torch(shape, k):
+def test_parity_with_torch(shape, k, torch_bridge):
     p, x, h0, c0, dh, dy = setup(*shape, seed=sum(shape))
     assert_torch_parity(torch_bridge, p, lstm_forward, lstm_backward, x, [h0, c0], dh, dy, k)
 

@@ -5,11 +5,7 @@ import pytest
 from lstmlib.gru import GRUParams, gru_backward, gru_forward
 from lstmlib.rnn import sigmoid
 
-torch_bridge = pytest.importorskip("lstmlib.torch_bridge")
-from parity import SHAPES, assert_torch_parity, random_problem  # noqa: E402
-
-
-
+from parity import SHAPES, assert_torch_parity, random_problem
 
 
 def setup(T, N, D, H, K, seed):
@@ -18,7 +14,7 @@ def setup(T, N, D, H, K, seed):
 
 @pytest.mark.parametrize("k", [None, 1, 3])
 @pytest.mark.parametrize("shape", SHAPES)
-def test_parity_with_torch(shape, k):
+def test_parity_with_torch(shape, k, torch_bridge):
     p, x, h0, dh, dy = setup(*shape, seed=sum(shape))
     assert_torch_parity(torch_bridge, p, gru_forward, gru_backward, x, [h0], dh, dy, k)
 
@@ -36,9 +32,8 @@ def test_docstring_equations():
     assert np.allclose(tr.y, tr.h @ p.W_hy + p.b_y)
 
 
-def test_torch_bias_mapping():
+def test_torch_bias_mapping(torch, torch_bridge):
     """b_r = b_ir + b_hr, b_z = b_iz + b_hz, b_xn = b_in, b_hn = b_hn."""
-    import torch
     torch.manual_seed(0)
     m = torch.nn.GRU(3, 4).double()
     p = torch_bridge.from_torch(m)

@@ -1,8 +1,6 @@
 """lstmlib.conv against torch (float64), against its naive loops, and against the lecture's numbers."""
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as Fn
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -16,16 +14,16 @@ def slides():
     return conv.lecture_slide_values()
 
 
-def torch_conv_mean(x, f, S, P):
+def torch_conv_mean(torch, x, f, S, P):
     """The lecture's convolution in torch: conv2d (a sum of products) divided by F*F."""
-    out = Fn.conv2d(torch.tensor(x)[None, None], torch.tensor(f)[None, None], stride=S, padding=P)
+    out = torch.nn.functional.conv2d(torch.tensor(x)[None, None], torch.tensor(f)[None, None], stride=S, padding=P)
     return out[0, 0].numpy() / f.size
 
 
 @settings(max_examples=40, deadline=None)
 @given(W=st.integers(3, 12), F=st.integers(1, 5), P=st.integers(0, 2), S=st.integers(1, 3),
        seed=st.integers(0, 2 ** 16))
-def test_conv_matches_torch_and_naive(W, F, P, S, seed):
+def test_conv_matches_torch_and_naive(W, F, P, S, seed, torch):
     if F > W + 2 * P or (W - F + 2 * P) % S:
         with pytest.raises(ValueError):
             conv.feature_map_size(W, F, P, S)
@@ -34,20 +32,24 @@ def test_conv_matches_torch_and_naive(W, F, P, S, seed):
     x, f = rng.normal(size=(W, W)), rng.normal(size=(F, F))
     fast = conv.conv2d_mean(x, f, S, P)
     assert fast.shape == (conv.feature_map_size(W, F, P, S),) * 2
-    np.testing.assert_allclose(fast, torch_conv_mean(x, f, S, P), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fast, torch_conv_mean(torch, x, f, S, P), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(fast, conv.conv2d_mean_naive(x, f, S, P), rtol=1e-12, atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
 @given(W=st.integers(2, 11), k=st.integers(1, 3), stride=st.integers(1, 3), ceil=st.booleans(),
        seed=st.integers(0, 2 ** 16))
-def test_max_pool_matches_torch_and_naive(W, k, stride, ceil, seed):
-    if k > W:
-        return
+def test_max_pool_matches_torch_and_naive(W, k, stride, ceil, seed, torch):
     x = np.random.default_rng(seed).normal(size=(W, W))
+    if k > W:                                   # no window fits: a clear error, not an empty map
+        with pytest.raises(ValueError, match="larger than the input width"):
+            conv.max_pool(x, k, stride, ceil)
+        with pytest.raises(ValueError, match="larger than the input width"):
+            conv.pool_output_size(W, k, stride, ceil)
+        return
     ours = conv.max_pool(x, k, stride, ceil)
     # torch drops a last window that would start beyond the input; ours never creates one
-    ref = Fn.max_pool2d(torch.tensor(x)[None, None], k, stride, ceil_mode=ceil)[0, 0].numpy()
+    ref = torch.nn.functional.max_pool2d(torch.tensor(x)[None, None], k, stride, ceil_mode=ceil)[0, 0].numpy()
     np.testing.assert_array_equal(ours, ref)
     np.testing.assert_array_equal(ours, conv.max_pool_naive(x, k, stride, ceil))
     assert ours.shape == (conv.pool_output_size(W, k, stride, ceil),) * 2
@@ -172,7 +174,7 @@ def test_bad_stride_and_padding_raise(S, P):
         conv.conv2d_mean(np.ones((5, 5)), np.ones((3, 3)), S=1.5)
 
 
-def test_features_votes_softmax():
+def test_features_votes_softmax(torch):
     fx = conv.xo_features(conv.x_image())
     np.testing.assert_allclose(fx, conv.lecture_slide_values()["pool_again"].ravel(), atol=0.01)
     w = np.stack([fx, conv.xo_features(conv.o_image())])

@@ -5,11 +5,7 @@ import pytest
 from lstmlib.bptt import numerical_gradient, squared_error
 from lstmlib.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step, rnn_step_backward, sigmoid
 
-torch_bridge = pytest.importorskip("lstmlib.torch_bridge")
-from parity import SHAPES, assert_torch_parity, random_problem, rel  # noqa: E402
-
-
-
+from parity import SHAPES, assert_torch_parity, random_problem, rel
 
 
 def setup(T, N, D, H, K, seed):
@@ -18,7 +14,7 @@ def setup(T, N, D, H, K, seed):
 
 @pytest.mark.parametrize("k", [None, 1, 3])
 @pytest.mark.parametrize("shape", SHAPES)
-def test_parity_with_torch(shape, k):
+def test_parity_with_torch(shape, k, torch_bridge):
     p, x, h0, dh, dy = setup(*shape, seed=sum(shape))
     assert_torch_parity(torch_bridge, p, rnn_forward, rnn_backward, x, [h0], dh, dy, k)
 
@@ -60,6 +56,30 @@ def test_vectorised_equals_step_loop(activation):
     for n in p.names():
         assert np.allclose(acc[n], getattr(g.dparams, n), rtol=1e-12, atol=1e-13)
     assert np.allclose(dnext, g.dh0, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "linear"])
+def test_step_backward_matches_finite_differences(activation):
+    """rnn_step_backward on its own: every gradient of L = sum(dh * h_t) against central differences of rnn_step."""
+    rng = np.random.default_rng(6)
+    p = RNNParams.init(3, 4, rng=rng, activation=activation)
+    x, h_prev, dh = rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    h, _ = rnn_step(p, x, h_prev)
+    dx, dh_prev, grads = rnn_step_backward(p, dh, x, h_prev, h)
+    loss = lambda q, xx, hp: float((rnn_step(q, xx, hp)[0] * dh).sum())    # noqa: E731
+    num = numerical_gradient(lambda q: loss(q, x, h_prev), p)
+    for n in p.names():
+        np.testing.assert_allclose(grads[n], getattr(num, n), rtol=1e-6, atol=1e-9)
+    eps = 1e-6
+    for arr, d in ((x, dx), (h_prev, dh_prev)):
+        fd = np.zeros_like(arr)
+        for idx in np.ndindex(arr.shape):
+            up, down = arr.copy(), arr.copy()
+            up[idx] += eps
+            down[idx] -= eps
+            args = ((up, h_prev), (down, h_prev)) if arr is x else ((x, up), (x, down))
+            fd[idx] = (loss(p, *args[0]) - loss(p, *args[1])) / (2 * eps)
+        np.testing.assert_allclose(d, fd, rtol=1e-6, atol=1e-9)
 
 
 def test_linear_rnn_counts_ones():
