@@ -13,8 +13,8 @@ import time
 import numpy as np
 import torch
 
-from lstmlib.lstm import LSTMParams, lstm_backward, lstm_forward
-from lstmlib.torch_bridge import to_torch
+from lstmlib.core.lstm import LSTMParams, lstm_backward, lstm_forward
+from lstmlib.torchside.bridge import to_torch
 
 CASES = [(50, 32, 64), (200, 1, 128)]   # (T, N, H), D = H
 

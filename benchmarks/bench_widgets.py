@@ -4,8 +4,9 @@
 """
 import numpy as np
 
-from lstmlib.gradient_widget import gradient_explorer
-from lstmlib.lstm_widget import lstm_stepper, scalar_lstm
+from lstmlib.widgets.gradients import gradient_explorer
+from lstmlib.widgets.lstm_stepper import lstm_stepper
+from lstmlib.lectures.scalar_lstm import scalar_lstm
 
 
 def _report(name, ex, n):

@@ -4,8 +4,8 @@
 """
 import numpy as np
 
-from lstmlib.conv import lecture_filters
-from lstmlib.xo_widget import xo_explorer, xo_images
+from lstmlib.data.lectures import lecture_filters
+from lstmlib.widgets.xo import xo_explorer, xo_images
 
 
 def main(n: int = 100) -> tuple[float, float]:

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import captioning as cap
-from lstmlib.experiments import single_thread
+from lstmlib.torchside import captioning as cap
+from lstmlib.torchside.bridge import single_thread
 
 F = torch.nn.functional
 

@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import charrnn
-from lstmlib.bptt import numerical_gradient, softmax
-from lstmlib.charrnn import CharRNNConfig, adagrad_step, char_loss_and_grads, init_char_rnn, sample, train_char_rnn
+from lstmlib.lectures import charrnn
+from lstmlib.core.bptt import numerical_gradient
+from lstmlib.core.losses import softmax
+from lstmlib.lectures.charrnn import (CharRNNConfig, adagrad_step, char_loss_and_grads, init_char_rnn,
+                                      sample, train_char_rnn)
 
 TEXT = "hello world, hello rnn. " * 20
 

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import cnn, conv
+from lstmlib.torchside import cnn
+from lstmlib.core import conv
+from lstmlib import data
 
 
 @pytest.mark.parametrize("name", list(cnn.ARCHITECTURES))
@@ -48,16 +50,16 @@ def test_xo_net_computes_the_lecture_maps():
     """With the lecture's filters (divided by 9) and no bias, the net's features are the lecture's."""
     net = cnn.XOConvNet().double()
     with torch.no_grad():
-        net.conv.weight.copy_(torch.tensor(np.stack(list(conv.lecture_filters().values())))[:, None] / 9)
+        net.conv.weight.copy_(torch.tensor(np.stack(list(data.lecture_filters().values())))[:, None] / 9)
         net.conv.bias.zero_()
-        feats = net.features(torch.tensor(conv.x_image())[None, None])[0].numpy()
-    for k, f in enumerate(conv.lecture_filters().values()):
-        np.testing.assert_allclose(feats[k], conv.max_pool(conv.relu(conv.conv2d_mean(conv.x_image(), f))))
+        feats = net.features(torch.tensor(data.x_image())[None, None])[0].numpy()
+    for k, f in enumerate(data.lecture_filters().values()):
+        np.testing.assert_allclose(feats[k], conv.max_pool(conv.relu(conv.conv2d_mean(data.x_image(), f))))
 
 
 def test_training_is_deterministic_and_learns():
     rng = np.random.default_rng(0)
-    X, y = conv.xo_dataset(200, rng)
+    X, y = data.xo_dataset(200, rng)
     runs = []
     for _ in range(2):
         torch.manual_seed(0)
@@ -71,7 +73,7 @@ def test_training_is_deterministic_and_learns():
 
 
 def test_digits_split_and_confusion():
-    Xtr, ytr, Xte, yte = cnn.load_digits_split(0.25, seed=0)
+    Xtr, ytr, Xte, yte = data.load_digits_split(0.25, seed=0)
     assert Xtr.shape[1:] == (1, 8, 8) and len(Xtr) + len(Xte) == 1797 and Xtr.max() <= 1
     cm = cnn.confusion_matrix(yte, yte, 10)
     assert cm.trace() == len(yte)

@@ -3,10 +3,13 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import experiments as ex
+from lstmlib.torchside import memory as ex
 from lstmlib.data import build_vocab, traffic_lecture
-from lstmlib.lstm import LSTMParams, lstm_forward
-from lstmlib.torch_bridge import model_to_params
+from lstmlib.core.lstm import LSTMParams, lstm_forward
+from lstmlib.torchside.bridge import model_to_params
+from lstmlib import data
+from lstmlib.torchside import forecasting
+from lstmlib.torchside import bridge as torch_bridge
 
 
 def test_set_forget_bias_reaches_numpy_b_f():
@@ -26,7 +29,7 @@ def test_make_model_is_repeatable_and_rejects_bad_input():
     with pytest.raises(ValueError, match="forget_bias applies"):
         ex.make_model("rnn", 2, 3, 2, forget_bias=1.0)
     with pytest.raises(ValueError, match="finite"):
-        ex.set_forget_bias(ex.make_model("lstm", 2, 3, 2), float("nan"))
+        torch_bridge.set_forget_bias(ex.make_model("lstm", 2, 3, 2), float("nan"))
 
 
 def test_run_memory_task_short_lstm_solves_and_repeats():
@@ -64,51 +67,51 @@ def test_recurrent_macs_match_the_matrix_shapes():
 
 def test_naive_baselines_on_the_lecture_numbers():
     _, v = traffic_lecture()
-    assert ex.naive_last(v) == 366.0
-    assert ex.naive_trend(v, 2) == pytest.approx(366.0 + (366.0 - 485.0))
+    assert forecasting.naive_last(v) == 366.0
+    assert forecasting.naive_trend(v, 2) == pytest.approx(366.0 + (366.0 - 485.0))
     slope, icpt = np.polyfit(np.arange(3), v[-3:], 1)
-    assert ex.naive_trend(v, 3) == pytest.approx(icpt + 3 * slope)
-    preds = ex.rolling_predictions(v, np.arange(1, 9), ex.naive_last)
+    assert forecasting.naive_trend(v, 3) == pytest.approx(icpt + 3 * slope)
+    preds = forecasting.rolling_predictions(v, np.arange(1, 9), forecasting.naive_last)
     np.testing.assert_array_equal(preds, v[:8])
     with pytest.raises(ValueError, match="origins"):
-        ex.rolling_predictions(v, [0], ex.naive_last)
+        forecasting.rolling_predictions(v, [0], forecasting.naive_last)
 
 
 def test_residual_interval_and_coverage():
     errors = np.arange(-10.0, 11.0)             # 21 values: the 5% and 95% quantiles are -9 and 9
-    lo, hi = ex.residual_interval(100.0, errors, 0.9)
+    lo, hi = forecasting.residual_interval(100.0, errors, 0.9)
     assert (lo, hi) == (91.0, 109.0)
-    assert ex.coverage([90, 95, 100, 110], 91.0, 109.0) == 0.5
-    assert ex.rmse([1.0, 3.0], [1.0, 1.0]) == pytest.approx(np.sqrt(2.0))
+    assert forecasting.coverage([90, 95, 100, 110], 91.0, 109.0) == 0.5
+    assert forecasting.rmse([1.0, 3.0], [1.0, 1.0]) == pytest.approx(np.sqrt(2.0))
     with pytest.raises(ValueError, match="level"):
-        ex.residual_interval(0.0, errors, 1.5)
+        forecasting.residual_interval(0.0, errors, 1.5)
 
 
 def test_capacity_decision():
-    assert ex.capacity_decision(366, 100, 300) == "reduce"
-    assert ex.capacity_decision(366, 400, 500) == "add"
-    assert ex.capacity_decision(366, 300, 400) == "hold"
+    assert forecasting.capacity_decision(366, 100, 300) == "reduce"
+    assert forecasting.capacity_decision(366, 400, 500) == "add"
+    assert forecasting.capacity_decision(366, 300, 400) == "hold"
     with pytest.raises(ValueError, match="low must be <= high"):
-        ex.capacity_decision(366, 400, 300)
+        forecasting.capacity_decision(366, 400, 300)
 
 
 def test_forecaster_shapes_and_repeatability():
     v = np.sin(np.arange(30) / 3.0) * 10 + 50
-    f1 = ex.fit_forecaster(v[:25], 4, n_models=2, steps=20)
-    f2 = ex.fit_forecaster(v[:25], 4, n_models=2, steps=20)
-    p1 = ex.forecast(f1, v, np.arange(25, 31))
+    f1 = forecasting.fit_forecaster(v[:25], 4, n_models=2, steps=20)
+    f2 = forecasting.fit_forecaster(v[:25], 4, n_models=2, steps=20)
+    p1 = forecasting.forecast(f1, v, np.arange(25, 31))
     assert p1.shape == (2, 6)
-    np.testing.assert_array_equal(p1, ex.forecast(f2, v, np.arange(25, 31)))
+    np.testing.assert_array_equal(p1, forecasting.forecast(f2, v, np.arange(25, 31)))
     # the forecast of values[o] starts from values[o - 1]: a zero model would predict persistence
-    assert ex.forecast(f1, v).shape == (2, 1)
+    assert forecasting.forecast(f1, v).shape == (2, 1)
     with pytest.raises(ValueError, match="origins"):
-        ex.forecast(f1, v, [3])
+        forecasting.forecast(f1, v, [3])
     with pytest.raises(ValueError, match="at least"):
-        ex.fit_forecaster(v[:5], 4)
+        forecasting.fit_forecaster(v[:5], 4)
 
 
 def test_gender_stream_targets_follow_each_subject():
-    seqs, targets = ex.gender_stream(20, rng=np.random.default_rng(0), n_sentences=2)
+    seqs, targets = data.gender_stream(20, rng=np.random.default_rng(0), n_sentences=2)
     from lstmlib.data import FEMALE_NAMES, MALE_NAMES
     for s, t in zip(seqs, targets):
         assert len(s) == len(t)

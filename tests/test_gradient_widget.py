@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from lstmlib.bptt import last_step_gradient_norms
-from lstmlib.gradient_widget import (STATIC_RHOS, STATIC_SETUPS, STATIC_TS, SetupPicker, gradient_explorer,
-                                     gradient_norm_curve, network, parse_setup, render_gradients)
+from lstmlib.core.bptt import last_step_gradient_norms
+from lstmlib.widgets.gradients import (STATIC_RHOS, STATIC_SETUPS, STATIC_TS, SetupPicker, gradient_explorer,
+                                       parse_setup, render_gradients)
+from lstmlib.lectures.vanishing import gradient_norm_curve, network
 
 
 def test_linear_rnn_curve_is_the_prediction():

@@ -4,10 +4,12 @@ import re
 import numpy as np
 import pytest
 
-from lstmlib.lstm import LSTMParams, lstm_step
-from lstmlib.lstm_widget import (HAND_SET, PRESET_SEQUENCES, cs615_step, cs615_weights, first_element_task,
-                                 lstm_stepper, parse_sequence, render_lstm_steps, scalar_lstm, step_equations,
-                                 train_scalar_lstm, unrolled)
+from lstmlib.core.lstm import LSTMParams, lstm_step
+from lstmlib.lectures.scalar_lstm import HAND_SET, cs615_step, cs615_weights, scalar_lstm, unrolled
+from lstmlib.widgets.lstm_stepper import PRESET_SEQUENCES, lstm_stepper, parse_sequence, render_lstm_steps
+from lstmlib.data.toy import first_element_task
+from lstmlib.viz.lstm_figures import step_equations
+from lstmlib.torchside.memory import train_scalar_lstm
 
 
 def test_scalar_lstm_names():
@@ -93,7 +95,7 @@ def test_first_element_task_and_short_training():
 
 
 def test_pipes_and_valves():
-    from lstmlib.lstm_widget import pipes_and_valves
+    from lstmlib.viz.lstm_figures import pipes_and_valves
     fig = pipes_and_valves(f=1.0, i=0.25, o=0.5)
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "forget valve<br>f = 1.00" in texts and "memory valve<br>i = 0.25" in texts

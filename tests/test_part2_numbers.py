@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import rnn_lectures as rl
-from lstmlib.bptt import numerical_gradient
+from lstmlib.lectures import rnn_examples as rl
+from lstmlib.core.bptt import numerical_gradient
 from lstmlib.data import counting_example
-from lstmlib.rnn import RNNParams, rnn_backward, rnn_forward
+from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward
 
 CE = counting_example()
 P = rl.counting_params()
@@ -153,7 +153,7 @@ def test_one_word_model_and_sentences():
 
 
 def test_counting_W_norm_above_one_but_powers_shrink():
-    from lstmlib.remedies import spectral_radius
+    from lstmlib.lectures.remedies import spectral_radius
     W = CE.W_hh
     assert np.linalg.norm(W, 2) == pytest.approx(1.2551, abs=1e-4)
     assert spectral_radius(W) == pytest.approx(0.6561, abs=1e-4)

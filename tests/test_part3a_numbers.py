@@ -2,13 +2,14 @@
 import numpy as np
 import pytest
 
-from lstmlib import remedies as R
-from lstmlib.bptt import backward, forward, global_norm, last_step_gradient_norms, numerical_gradient, squared_error
+from lstmlib.lectures import remedies as R
+from lstmlib.core.bptt import backward, forward, global_norm, last_step_gradient_norms, numerical_gradient
+from lstmlib.core.losses import squared_error
 from lstmlib.data import traffic_lecture
-from lstmlib.gradient_widget import gradient_norm_curve
-from lstmlib.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step_backward
-from lstmlib.lstm_widget import SINGH_NAMES, SINGH_TRAINING_PARAMETERS, scalar_lstm
-from lstmlib.rnn import RNNParams, rnn_backward, rnn_forward
+from lstmlib.lectures.vanishing import gradient_norm_curve
+from lstmlib.core.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step_backward
+from lstmlib.lectures.scalar_lstm import SINGH_NAMES, SINGH_TRAINING_PARAMETERS, scalar_lstm
+from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward
 
 
 def test_singh_sum_upper_limit_is_t():
@@ -85,7 +86,7 @@ def test_chapter1_remedy_numbers():
 
 
 def test_scalar_lstm_example_gradients_match_torch():
-    from lstmlib.torch_bridge import torch_gradients
+    from lstmlib.torchside.bridge import torch_gradients
     model = scalar_lstm(W_hy=1.0, b_y=0.0)
     v = traffic_lecture()[1] / 1000
     x, y = v[:3, None, None], v[1:4, None, None]
@@ -125,7 +126,7 @@ def test_echo_state_network_beats_naive_forecasts():
 
 def test_cs615_stacked_gradient_is_the_two_blocks():
     """dL/dW_f = sum_t [x_t, h_{t-1}]^T da_f: the stacked gradient is dW_xf on top of dW_hf."""
-    from lstmlib.lstm_widget import cs615_weights
+    from lstmlib.lectures.scalar_lstm import cs615_weights
     rng = np.random.default_rng(0)
     p = LSTMParams.init(2, 3, rng=rng)
     x = rng.standard_normal((4, 2, 2))

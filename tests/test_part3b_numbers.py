@@ -4,12 +4,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from lstmlib import experiments as ex
-from lstmlib.bptt import last_step_gradient_norms
-from lstmlib.cnn import count_parameters
+from lstmlib.torchside import memory as ex
+from lstmlib.core.bptt import last_step_gradient_norms
+from lstmlib.torchside.cnn import count_parameters
 from lstmlib.data import harry_sally_invalid_sentences, remember_first, traffic_lecture, wwwusage
-from lstmlib.lstm import LSTMParams, lstm_forward
-from lstmlib.rnn import RNNParams
+from lstmlib.core.lstm import LSTMParams, lstm_forward
+from lstmlib.core.rnn import RNNParams
+from lstmlib.torchside import forecasting
 
 SETTINGS = dict(H=16, steps=500, lr=1e-2, n_distractors=8)
 
@@ -41,25 +42,25 @@ def test_lstm_remembers_at_50_steps_where_the_rnn_guesses():
 # ------------------------------------------------------------------ chapter 6
 def test_traffic_baselines_errors_and_decisions():
     _, v = traffic_lecture()
-    assert ex.naive_trend(v, 2) == pytest.approx(247.0)
-    assert ex.naive_trend(v, 3) == pytest.approx(169.667, abs=1e-3)
-    last = ex.rolling_predictions(v, np.arange(1, 8), ex.naive_last)
-    trend = ex.rolling_predictions(v, np.arange(2, 8), lambda s: ex.naive_trend(s, 2))
-    assert ex.rmse(v[1:], last) == pytest.approx(133.3, abs=0.05)
-    assert ex.rmse(v[2:], trend) == pytest.approx(99.1, abs=0.05)
-    lo, hi = ex.residual_interval(366.0, v[1:] - last, 0.8)
+    assert forecasting.naive_trend(v, 2) == pytest.approx(247.0)
+    assert forecasting.naive_trend(v, 3) == pytest.approx(169.667, abs=1e-3)
+    last = forecasting.rolling_predictions(v, np.arange(1, 8), forecasting.naive_last)
+    trend = forecasting.rolling_predictions(v, np.arange(2, 8), lambda s: forecasting.naive_trend(s, 2))
+    assert forecasting.rmse(v[1:], last) == pytest.approx(133.3, abs=0.05)
+    assert forecasting.rmse(v[2:], trend) == pytest.approx(99.1, abs=0.05)
+    lo, hi = forecasting.residual_interval(366.0, v[1:] - last, 0.8)
     assert (round(lo), round(hi)) == (185, 480)
-    assert ex.capacity_decision(366.0, lo, hi) == "hold"
-    lo, hi = ex.residual_interval(247.0, v[2:] - trend, 0.8)
+    assert forecasting.capacity_decision(366.0, lo, hi) == "hold"
+    lo, hi = forecasting.residual_interval(247.0, v[2:] - trend, 0.8)
     assert (round(lo), round(hi)) == (118, 318)
-    assert ex.capacity_decision(366.0, lo, hi) == "reduce"
+    assert forecasting.capacity_decision(366.0, lo, hi) == "reduce"
 
 
 def test_wwwusage_baselines():
     w = wwwusage()
     o = np.arange(80, 100)
-    assert ex.rmse(w[o], ex.rolling_predictions(w, o, ex.naive_last)) == pytest.approx(7.21, abs=0.005)
-    assert ex.rmse(w[o], ex.rolling_predictions(w, o, lambda s: ex.naive_trend(s, 2))) == pytest.approx(3.73, abs=0.005)
+    assert forecasting.rmse(w[o], forecasting.rolling_predictions(w, o, forecasting.naive_last)) == pytest.approx(7.21, abs=0.005)
+    assert forecasting.rmse(w[o], forecasting.rolling_predictions(w, o, lambda s: forecasting.naive_trend(s, 2))) == pytest.approx(3.73, abs=0.005)
 
 
 # ------------------------------------------------------------------ chapter 7

@@ -9,8 +9,9 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from lstmlib import bptt, gru, lstm, rnn, variants
-from lstmlib import torch_bridge as tb
+from lstmlib.core import bptt, gru, lstm, rnn, variants
+from lstmlib.torchside import bridge as tb
+from lstmlib.core import losses
 
 T, N, D, H, K = 3, 2, 2, 3, 2
 rng = np.random.default_rng(0)
@@ -64,11 +65,11 @@ CASES = {
                 dict(params="params:any", x=A(1, 2), h0=A(0, 1, optional=True), c0=A(0, 1, optional=True))),
     "backward": (bptt.backward, dict(params=P["gru"], trace=TR["gru"], dh=dh, k=3),
                  dict(params="params:any", trace="trace", dh=A(0, 1, 2), k="k")),
-    "softmax": (bptt.softmax, dict(y=Y), dict(y=A(any_ndim=True))),
-    "softmax_cross_entropy": (bptt.softmax_cross_entropy, dict(y=Y, targets=TARGETS),
+    "softmax": (losses.softmax, dict(y=Y), dict(y=A(any_ndim=True))),
+    "softmax_cross_entropy": (losses.softmax_cross_entropy, dict(y=Y, targets=TARGETS),
                               dict(y=A(0, 1), targets="targets")),
-    "squared_error": (bptt.squared_error, dict(y=Y, targets=Y), dict(y=A(0, 1, 2), targets=A(0, 1, 2))),
-    "last_step_loss": (bptt.last_step_loss, dict(y=Y, targets=TARGETS[0], kind="cross_entropy"),
+    "squared_error": (losses.squared_error, dict(y=Y, targets=Y), dict(y=A(0, 1, 2), targets=A(0, 1, 2))),
+    "last_step_loss": (losses.last_step_loss, dict(y=Y, targets=TARGETS[0], kind="cross_entropy"),
                        dict(y=A(1), targets="targets", kind="choice")),
     "clip_by_value": (bptt.clip_by_value, dict(grads=G.dparams, limit=5.0), dict(grads="params:any", limit="pos")),
     "clip_by_global_norm": (bptt.clip_by_global_norm, dict(grads=G.dparams, max_norm=1.0),

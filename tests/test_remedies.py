@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from lstmlib import remedies as R
-from lstmlib.bptt import last_step_gradient_norms
+from lstmlib.lectures import remedies as R
+from lstmlib.core.bptt import last_step_gradient_norms
 
 
 def test_spectral_radius_and_scaling():
@@ -116,7 +116,7 @@ def test_sgd_truncated_and_errors():
 
 
 def test_jacobian_sum_equals_bptt_only_up_to_t():
-    from lstmlib.rnn import rnn_backward, rnn_forward
+    from lstmlib.core.rnn import rnn_backward, rnn_forward
     rng = np.random.default_rng(3)
     p = R.rnn_params(3, 0.9, rng=rng, D=2)
     x = rng.standard_normal((6, 2, 2))

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from lstmlib import rnn_figures as rf
-from lstmlib.charrnn import CharRNNConfig, train_char_rnn
+from lstmlib.viz import rnn_figures as rf
+from lstmlib.lectures.charrnn import CharRNNConfig, train_char_rnn
+from lstmlib.widgets import unrolled
 
 H = np.arange(8.0).reshape(4, 2) / 10
 XL, YL = ["a", "b", "c", "d"], ["b", "c", "d", "e"]
@@ -19,7 +20,7 @@ def test_unrolled_figure_greys_out_the_future():
 
 
 def test_unrolled_explorable_updates_and_static_frames():
-    ex = rf.unrolled_explorable(XL, H, YL)
+    ex = unrolled.unrolled_explorable(XL, H, YL)
     assert ex.update(step=2, view="loop") is True and ex.last_error is None
     assert ex.update(step=9) is False and "step must be" in ex.last_error
     assert ex.update(step=0, view="sideways") is False and "view must be" in ex.last_error
@@ -34,7 +35,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="x_labels must be a list of 4"):
         rf.unrolled_figure(["a"], H, YL, 0)
     with pytest.raises(ValueError, match="h must have 2 dimensions"):
-        rf.unrolled_explorable(XL, np.zeros(4), YL)
+        unrolled.unrolled_explorable(XL, np.zeros(4), YL)
     with pytest.raises(ValueError, match="curves must be a non-empty dict"):
         rf.curves_figure({})
     with pytest.raises(ValueError, match="x must have 3 values"):

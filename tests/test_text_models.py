@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import text_models as tm
-from lstmlib.experiments import single_thread
+from lstmlib.torchside import text as tm
+from lstmlib.torchside.bridge import single_thread
 from lstmlib.data.text import Vocab
 
 

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import torch
 
-from lstmlib import torch_bridge as tb
-from lstmlib.bptt import forward
-from lstmlib.gru import GRUParams
-from lstmlib.lstm import LSTMParams
-from lstmlib.rnn import RNNParams
+from lstmlib.torchside import bridge as tb
+from lstmlib.core.bptt import forward
+from lstmlib.core.gru import GRUParams
+from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.rnn import RNNParams
 
 KINDS = [RNNParams, LSTMParams, GRUParams]
 

@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lstmlib import figures
-from lstmlib.widgets import Control, explorable, MAX_STATES
+from lstmlib.viz import figures
+from lstmlib.widgets.explorable import Control, explorable, MAX_STATES
 
 
 def line(a, b):

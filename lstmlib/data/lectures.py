@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CountingExample", "counting_example", "traffic_lecture"]
+__all__ = ["CountingExample", "counting_example", "traffic_lecture", "lecture_filters",
+           "lecture_slide_values"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,49 @@ def traffic_lecture():
     hours = ("10:00 PM", "11:00 PM", "12:00 AM", "1:00 AM", "2:00 AM", "3:00 AM", "4:00 AM", "5:00 AM")
     traffic = np.array([530.0, 645.0, 732.0, 845.0, 865.0, 720.0, 485.0, 366.0])
     return hours, traffic
+
+
+def lecture_filters() -> dict[str, np.ndarray]:
+    """The lecture's three 3x3 filters, in slide order: diagonal '\\', 'X', diagonal '/'."""
+    d = -np.ones((3, 3)) + 2 * np.eye(3)
+    x = np.maximum(d, d[:, ::-1])
+    return {"diagonal \\": d, "X": x, "diagonal /": d[:, ::-1].copy()}
+
+
+def lecture_slide_values() -> dict[str, np.ndarray]:
+    """Numbers as printed on the lecture's slides (text extraction), for comparison.
+
+    Keys: ``map1``..``map3`` (7x7 feature maps of the X with the three filters),
+    ``relu1``..``relu3`` (after ReLU, slide "ReLU layer"), ``relu2_pool``/``relu3_pool``
+    (the same maps as reprinted on the pooling slide), ``pool1``..``pool3`` (4x4),
+    ``pool_again`` (the three 2x2 maps of the "Deep stacking" slide, stacked (3, 2, 2)).
+    """
+    a = np.array
+    map1 = a([[.77, -.11, .11, .33, .55, -.11, .33], [-.11, 1, -.11, .33, -.11, .11, -.11],
+              [.11, -.11, 1, -.33, .11, -.11, .55], [.33, .33, -.33, .55, -.33, .33, .33],
+              [.55, -.11, .11, -.33, 1, -.11, .11], [-.11, .11, -.11, .33, -.11, 1, -.11],
+              [.33, -.11, .55, .33, .11, -.11, .77]])
+    map2 = a([[.33, -.55, .11, -.11, .11, -.55, .33], [-.55, .55, -.55, .33, -.55, .55, -.55],
+              [.11, -.55, .55, -.77, .55, -.55, .11], [-.11, .33, -.77, 1, -.77, .33, -.11],
+              [.11, -.55, .55, -.77, .55, -.55, .11], [-.55, .55, -.55, .33, -.55, .55, -.55],
+              [.33, -.55, .11, -.11, .11, -.55, .33]])
+    map3 = a([[.33, -.11, .55, .33, .11, -.11, .77], [-.11, .11, -.11, .33, -.11, 1, -.11],
+              [.55, -.11, .11, -.33, 1, -.11, .11], [.33, .33, -.33, .55, -.33, .33, .33],
+              [.11, -.11, 1, -.33, .11, -.11, .55], [-.11, 1, -.11, .33, -.11, .11, -.11],
+              [.77, -.11, .11, .33, .55, -.11, .33]])
+    relu3 = np.maximum(map3, 0)
+    relu3[4] = [.11, 0, 1, 0, 0, .11, 0]                      # as printed on the "ReLU layer" slide
+    relu2_pool = np.maximum(map2, 0)
+    relu2_pool[1, 1], relu2_pool[3, 1] = .33, .55             # as reprinted on the pooling slide
+    relu3_pool = np.maximum(map3, 0)
+    relu3_pool[0, 3] = .11
+    relu3_pool[3] = [.11, 0, .55, 0, .33, .33, 0]
+    return {
+        "map1": map1, "map2": map2, "map3": map3,
+        "relu1": np.maximum(map1, 0), "relu2": np.maximum(map2, 0), "relu3": relu3,
+        "relu2_pool": relu2_pool, "relu3_pool": relu3_pool,
+        "pool1": a([[1, .33, .55, .33], [.33, 1, .33, .55], [.55, .33, 1, .11], [.33, .55, .11, .77]]),
+        "pool2": a([[.55, .33, .55, .33], [.33, 1, .55, .11], [.55, .55, .55, .11], [.33, .11, .11, .33]]),
+        "pool3": a([[.33, .55, 1, .77], [.55, .55, 1, .33], [1, 1, .11, .55], [.77, .33, .55, .33]]),
+        "pool_again": a([[[1, .55], [.55, 1]], [[1, .55], [.55, .55]], [[.55, 1], [1, .55]]]),
+    }

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstmlib.validate import as_float_array, check_positive_int
+from lstmlib.core.validate import as_float_array, check_positive_int
 
 __all__ = ["DATAFILES", "wwwusage", "series_windows"]
 

@@ -16,10 +16,10 @@ from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
-from lstmlib.validate import check_positive_int
+from lstmlib.core.validate import check_positive_int
 
-__all__ = ["Vocab", "build_vocab", "encode", "decode", "one_hot", "one_hot_sequences",
-           "text_windows", "sample_windows"]
+__all__ = ["Vocab", "build_vocab", "encode", "decode", "one_hot", "one_hot_sequences", "text_windows",
+           "sample_windows"]
 
 
 @dataclass(frozen=True)

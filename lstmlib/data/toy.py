@@ -12,15 +12,13 @@ from typing import Sequence
 import numpy as np
 
 from lstmlib.data.text import _check_rng
-from lstmlib.validate import check_positive_int
+from lstmlib.core.validate import check_positive_int
+from lstmlib.core.validate import check_instance
 
-__all__ = [
-    "remember_first", "adding_problem",
-    "DINNERS", "dinner_schedule", "dinner_sequences",
-    "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences",
-    "is_harry_sally_sentence", "harry_sally_invalid_sentences",
-    "FEMALE_NAMES", "MALE_NAMES", "PRONOUNS", "gender_agreement_sentences",
-]
+__all__ = ["remember_first", "adding_problem", "DINNERS", "dinner_schedule", "dinner_sequences",
+           "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences", "is_harry_sally_sentence",
+           "harry_sally_invalid_sentences", "FEMALE_NAMES", "MALE_NAMES", "PRONOUNS",
+           "gender_agreement_sentences", "first_element_task", "gender_stream"]
 
 
 # ----------------------------------------------------------------------------- memory tasks
@@ -248,3 +246,35 @@ def _check_range(value, name: str) -> tuple[int, int]:
     if high < low:
         raise ValueError(f"{name} must have low <= high, got {value!r}")
     return low, high
+
+
+def first_element_task(n: int, T: int = 4, *, rng: np.random.Generator, noise: float = 0.3):
+    """Singh's "remember the first element", scaled down for one unit: x_0 = +-1, then T - 1
+    distractors uniform in [-noise, noise]; the target is x_0, after the last step.
+    Returns x (T, n, 1) and targets (n, 1)."""
+    n, T = check_positive_int(n, "n"), check_positive_int(T, "T", minimum=2)
+    check_instance(rng, "rng", np.random.Generator)
+    x = rng.uniform(-noise, noise, (T, n, 1))
+    x[0, :, 0] = rng.choice([-1.0, 1.0], n)
+    return x, x[0].copy()
+
+
+def gender_stream(n: int, *, rng: np.random.Generator, n_sentences: int = 2, n_clauses=(1, 2)):
+    """``n`` token sequences of ``n_sentences`` gender-agreement sentences each, and per-step targets.
+
+    targets[t] is the pronoun index (0 "he", 1 "she") for the subject of the sentence
+    that token t belongs to: the answer to "who is 'they' right now?" at every word.
+    Returns (list of token tuples, list of int64 arrays of the same lengths).
+    """
+    n = check_positive_int(n, "n")
+    n_sentences = check_positive_int(n_sentences, "n_sentences")
+    sents, labels = gender_agreement_sentences(n * n_sentences, rng=rng, n_clauses=n_clauses)
+    seqs, targets = [], []
+    for s in range(n):
+        tokens, target = [], []
+        for j in range(s * n_sentences, (s + 1) * n_sentences):
+            tokens += list(sents[j])
+            target += [int(labels[j])] * len(sents[j])
+        seqs.append(tuple(tokens))
+        targets.append(np.array(target, dtype=np.int64))
+    return seqs, targets

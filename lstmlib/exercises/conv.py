@@ -3,30 +3,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import exercise
-from .. import conv
+from lstmlib.exercises import exercise
+from lstmlib.core import conv
+from lstmlib import data
+from lstmlib.core import losses
+from lstmlib.lectures import refresher
 
 
-@exercise("refresher-step", "w_new = w - lr * de/dw with de/dw = -2 (actual - w x) x; use conv.gradient_step.")
+@exercise("refresher-step", "w_new = w - lr * de/dw with de/dw = -2 (actual - w x) x; use refresher.gradient_step.")
 def _refresher_step():
-    return conv.gradient_step([2.0], [0.5], actual=3.0, lr=0.1)[0]
+    return refresher.gradient_step([2.0], [0.5], actual=3.0, lr=0.1)[0]
 
 
 @exercise("refresher-params", "A Linear(D, H) layer has D*H weights and H biases; add both layers.")
 def _refresher_params():
-    from ..cnn import MLP, count_parameters
+    from lstmlib.torchside.cnn import MLP, count_parameters
     return count_parameters(MLP(30, 16, 2))
 
 
 @exercise("fc-weights-32", "One fully connected neuron has one weight per input number: width x height x channels.")
 def _fc_weights():
-    from ..cnn import linear_params
+    from lstmlib.torchside.cnn import linear_params
     return linear_params(32 * 32 * 3, 1, bias=False)      # one neuron (K = 1) on a 32x32x3 input
 
 
 @exercise("xo-mismatch", "Count the positions where the two arrays differ: np.sum(a != b).")
 def _xo_mismatch():
-    return int(np.sum(conv.x_image() != conv.tricky_x_image()))
+    return int(np.sum(data.x_image() != data.tricky_x_image()))
 
 
 @exercise("conv-size-1", "Feature map size = 1 + (W - F + 2P)/S.")
@@ -42,8 +45,8 @@ def _conv_size_2():
 @exercise("conv-value", "Use conv.conv2d_mean(shift_image(x_image(), 0, 1), X filter) and read row 3, column 3.",
           atol=5e-3)
 def _conv_value():
-    x = conv.shift_image(conv.x_image(), 0, 1)
-    return conv.conv2d_mean(x, conv.lecture_filters()["X"])[3, 3]
+    x = data.shift_image(data.x_image(), 0, 1)
+    return conv.conv2d_mean(x, data.lecture_filters()["X"])[3, 3]
 
 
 @exercise("pool-size", "With ceil mode the last partial window counts: 1 + ceil((W - k)/stride).")
@@ -54,7 +57,7 @@ def _pool_size():
 @exercise("pool-value", "Pool the ReLU of the 'X'-filter map; the cell (1, 2) covers rows 2-3, columns 4-5.",
           atol=5e-3)
 def _pool_value():
-    m = conv.conv2d_mean(conv.x_image(), conv.lecture_filters()["X"])
+    m = conv.conv2d_mean(data.x_image(), data.lecture_filters()["X"])
     return conv.max_pool(conv.relu(m))[1, 2]
 
 
@@ -67,36 +70,36 @@ def _stack_count():
 
 @exercise("softmax-votes", "softmax(y)_k = exp(y_k) / sum_j exp(y_j).", atol=1e-3)
 def _softmax_votes():
-    return float(conv.softmax([0.92, 0.51])[0])
+    return float(losses.softmax([0.92, 0.51])[0])
 
 
 @exercise("xo-fc-params", "conv: 3 filters x (3*3 weights + 1 bias); fc: 3*4*4 inputs x 2 outputs + 2 biases.")
 def _xo_params():
-    from ..cnn import XOConvNet, count_parameters
+    from lstmlib.torchside.cnn import XOConvNet, count_parameters
     return count_parameters(XOConvNet())
 
 
 @exercise("params-conv", "(F*F*C_in + 1) * K with F=3, C_in=64, K=128.")
 def _params_conv():
-    from ..cnn import conv_params
+    from lstmlib.torchside.cnn import conv_params
     return conv_params(3, 64, 128)
 
 
 @exercise("params-vgg16-fc", "Add linear_params of the three fully connected layers and divide by the total.",
           rtol=1e-3)
 def _params_vgg_fc():
-    from ..cnn import formula_params, linear_params
+    from lstmlib.torchside.cnn import formula_params, linear_params
     fc = linear_params(25088, 4096) + linear_params(4096, 4096) + linear_params(4096, 1000)
     return fc / formula_params("VGG-16")
 
 
 @exercise("digits-flat", "Follow the shapes: 8x8 -> pool -> 4x4 -> pool -> 2x2, times 32 channels.")
 def _digits_flat():
-    from ..cnn import DigitsConvNet
+    from lstmlib.torchside.cnn import DigitsConvNet
     return DigitsConvNet().fc.in_features
 
 
 @exercise("digits-params", "Two conv layers ((F*F*C_in + 1) * K each) plus the fully connected layer.")
 def _digits_params():
-    from ..cnn import DigitsConvNet, count_parameters
+    from lstmlib.torchside.cnn import DigitsConvNet, count_parameters
     return count_parameters(DigitsConvNet())

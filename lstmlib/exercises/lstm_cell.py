@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import exercise
-from ..bptt import last_step_gradient_norms
-from ..lstm import LSTMParams, lstm_forward, lstm_step_backward
-from ..rnn import RNNParams
+from lstmlib.exercises import exercise
+from lstmlib.core.bptt import last_step_gradient_norms
+from lstmlib.core.lstm import LSTMParams, lstm_forward, lstm_step_backward
+from lstmlib.core.rnn import RNNParams
 
 
 def _stuck_forget_cell(b_f: float) -> LSTMParams:
@@ -53,8 +53,9 @@ def _half_life():
 
 @exercise("p3a-clip-factor", "Clipping to max_norm scales every entry by min(1, max_norm / ||g||).", rtol=1e-4)
 def _clip_factor():
-    from ..bptt import backward, clip_by_global_norm, forward, global_norm, squared_error
-    from ..remedies import rnn_params
+    from lstmlib.core.bptt import backward, clip_by_global_norm, forward, global_norm
+    from lstmlib.core.losses import squared_error
+    from lstmlib.lectures.remedies import rnn_params
     rng = np.random.default_rng(0)
     x = rng.standard_normal((40, 16, 1))
     y = np.cumsum(x, axis=0) / np.sqrt(np.arange(1, 41))[:, None, None]
@@ -73,7 +74,7 @@ def _forget_099():
 
 @exercise("p3a-cs615-shape", "[x, h] has D + H entries; W_f maps them to H gate values.")
 def _cs615_shape():
-    from ..lstm_widget import cs615_weights
+    from lstmlib.lectures.scalar_lstm import cs615_weights
     return list(cs615_weights(LSTMParams.init(10, 20, rng=np.random.default_rng(0)))["W_f"].shape)
 
 
@@ -85,19 +86,19 @@ def _lstm_size():
 # ---------------------------------------------------------------- chapter 3
 @exercise("p3a-step-c0", "c_0 = f_0 * 0 + i_0 * g_0; run lstm_widget.unrolled(scalar_lstm(), [1.0]).", atol=5e-4)
 def _step_c0():
-    from ..lstm_widget import scalar_lstm, unrolled
+    from lstmlib.lectures.scalar_lstm import scalar_lstm, unrolled
     return float(unrolled(scalar_lstm(), [1.0]).c[0, 0, 0])
 
 
 @exercise("p3a-step-h2", "Step the hand-set cell through 1, 0, 0 and read h at t = 2.", atol=5e-4)
 def _step_h2():
-    from ..lstm_widget import scalar_lstm, unrolled
+    from lstmlib.lectures.scalar_lstm import scalar_lstm, unrolled
     return float(unrolled(scalar_lstm(), [1.0, 0.0, 0.0]).h[2, 0, 0])
 
 
 @exercise("p3a-forget-open", "Look at f_0 ... f_3 in the widget (sequence 1, 0, 0, 0, hand-set cell).")
 def _forget_open():
-    from ..lstm_widget import scalar_lstm, unrolled
+    from lstmlib.lectures.scalar_lstm import scalar_lstm, unrolled
     return bool(np.all(unrolled(scalar_lstm(), [1.0, 0.0, 0.0, 0.0]).f > 0.5))
 
 
@@ -115,10 +116,10 @@ def _params_h2():
 @exercise("p3a-dbf", "Run lstm_forward on the example, squared_error, lstm_backward(dy=...); read dparams.b_f.",
           rtol=1e-4)
 def _dbf():
-    from ..bptt import squared_error
-    from ..lstm import lstm_backward, lstm_forward
-    from ..lstm_widget import scalar_lstm
-    from ..data import traffic_lecture
+    from lstmlib.core.losses import squared_error
+    from lstmlib.core.lstm import lstm_backward, lstm_forward
+    from lstmlib.lectures.scalar_lstm import scalar_lstm
+    from lstmlib.data import traffic_lecture
     p = scalar_lstm(W_hy=1.0, b_y=0.0)
     v = traffic_lecture()[1] / 1000
     x, y = v[:3, None, None], v[1:4, None, None]

@@ -1,10 +1,11 @@
 """Exercises of Part III, chapters 5-8 (what the LSTM buys). Each function computes its answer with lstmlib."""
 from __future__ import annotations
 
-from . import exercise
-from .. import experiments as ex
-from ..data import harry_sally_invalid_sentences, traffic_lecture
-from .lstm_cell import _cell_carry, _cell_path_gains
+from lstmlib.exercises import exercise
+from lstmlib.torchside import memory as ex
+from lstmlib.data import harry_sally_invalid_sentences, traffic_lecture
+from lstmlib.exercises.lstm_cell import _cell_carry, _cell_path_gains
+from lstmlib.torchside import forecasting
 
 
 @exercise("p3b-forget-survival", "With f_t = sigma(b_f) at every step, c_49 keeps sigma(b_f)**49 of c_0.", rtol=1e-3)
@@ -25,21 +26,21 @@ def _forget_bias_needed():
 @exercise("p3b-trend3", "Use experiments.naive_trend(traffic, k=3): the least-squares line through 720, 485, 366.",
           rtol=1e-4)
 def _trend3():
-    return ex.naive_trend(traffic_lecture()[1], 3)
+    return forecasting.naive_trend(traffic_lecture()[1], 3)
 
 
 @exercise("p3b-decision", "capacity_decision(current, low, high) with the interval around the last-value forecast.")
 def _decision():
     v = traffic_lecture()[1]
-    errors = v[1:] - ex.rolling_predictions(v, range(1, 8), ex.naive_last)
-    low, high = ex.residual_interval(ex.naive_last(v), errors, 0.8)
-    return ex.capacity_decision(v[-1], float(low), float(high))
+    errors = v[1:] - forecasting.rolling_predictions(v, range(1, 8), forecasting.naive_last)
+    low, high = forecasting.residual_interval(forecasting.naive_last(v), errors, 0.8)
+    return forecasting.capacity_decision(v[-1], float(low), float(high))
 
 
 @exercise("p3b-lstm-params", "torch keeps two bias vectors per gate: 4H(D + H) weights + 8H biases, plus H K + K "
           "for the output layer.")
 def _lstm_params():
-    from ..cnn import count_parameters
+    from lstmlib.torchside.cnn import count_parameters
     return count_parameters(ex.make_model("lstm", 11, 8, 2))
 
 

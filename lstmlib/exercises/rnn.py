@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import exercise
-from .. import rnn_lectures as rl
-from ..bptt import last_step_gradient_norms, softmax
-from ..data import counting_example, dinner_schedule
-from ..rnn import RNNParams, rnn_forward
+from lstmlib.exercises import exercise
+from lstmlib.lectures import rnn_examples as rl
+from lstmlib.core.bptt import last_step_gradient_norms
+from lstmlib.core.losses import softmax
+from lstmlib.data import counting_example, dinner_schedule
+from lstmlib.core.rnn import RNNParams, rnn_forward
 
 
 @exercise("part2-video-outputs", "Frame-level video classification is many-to-many: one label per frame.")
@@ -58,7 +59,7 @@ def _washout_linear():
 
 @exercise("part2-charrnn-params", "W_xh (K, H) + W_hh (H, H) + b_h (H,) + W_hy (H, K) + b_y (K,).")
 def _charrnn_params():
-    from ..charrnn import init_char_rnn
+    from lstmlib.lectures.charrnn import init_char_rnn
     return init_char_rnn(65, 100, rng=np.random.default_rng(0)).size
 
 

@@ -28,4 +28,4 @@ def torch():
 
 @pytest.fixture(scope="session")
 def torch_bridge():
-    return _need("lstmlib.torch_bridge")
+    return _need("lstmlib.torchside.bridge")

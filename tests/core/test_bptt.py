@@ -2,11 +2,12 @@
 import numpy as np
 import pytest
 
-from lstmlib import bptt
-from lstmlib.gru import GRUParams
-from lstmlib.lstm import LSTMParams
-from lstmlib.rnn import RNNParams
-from lstmlib.variants import CoupledLSTMParams
+from lstmlib.core import bptt
+from lstmlib.core.gru import GRUParams
+from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.rnn import RNNParams
+from lstmlib.core.variants import CoupledLSTMParams
+from lstmlib.core import losses
 
 rng0 = np.random.default_rng
 
@@ -14,28 +15,28 @@ rng0 = np.random.default_rng
 def test_softmax_cross_entropy_matches_torch(torch):
     rng = rng0(0)
     y, t = rng.normal(size=(4, 3, 5)) * 3, rng.integers(0, 5, (4, 3))
-    loss, dy = bptt.softmax_cross_entropy(y, t)
+    loss, dy = losses.softmax_cross_entropy(y, t)
     yt = torch.tensor(y, requires_grad=True)
     ref = torch.nn.functional.cross_entropy(yt.reshape(-1, 5), torch.tensor(t).reshape(-1), reduction="sum") / 3
     ref.backward()
     assert np.isclose(loss, ref.item(), rtol=1e-13) and np.allclose(dy, yt.grad.numpy(), rtol=1e-12, atol=1e-15)
-    p = bptt.softmax(y)
+    p = losses.softmax(y)
     onehot = np.eye(5)[t]
     assert np.allclose(dy, (p - onehot) / 3)                 # dy = (softmax(y) - onehot) / N
-    assert np.allclose(bptt.softmax(np.array([[1000.0, 0.0]])), [[1.0, 0.0]])
+    assert np.allclose(losses.softmax(np.array([[1000.0, 0.0]])), [[1.0, 0.0]])
 
 
 def test_squared_error_and_last_step():
     rng = rng0(1)
     y, t = rng.normal(size=(4, 3, 2)), rng.normal(size=(4, 3, 2))
-    loss, dy = bptt.squared_error(y, t)
+    loss, dy = losses.squared_error(y, t)
     assert np.isclose(loss, 0.5 * ((y - t) ** 2).sum() / 3) and np.allclose(dy, (y - t) / 3)
-    loss1, dy1 = bptt.last_step_loss(y, t[-1], kind="squared")
+    loss1, dy1 = losses.last_step_loss(y, t[-1], kind="squared")
     assert np.isclose(loss1, 0.5 * ((y[-1] - t[-1]) ** 2).sum() / 3)
     assert np.all(dy1[:-1] == 0) and np.allclose(dy1[-1], (y[-1] - t[-1]) / 3)
     c = rng.integers(0, 2, 3)
-    loss2, dy2 = bptt.last_step_loss(y, c)
-    assert np.isclose(loss2, bptt.softmax_cross_entropy(y[-1:], c[None])[0]) and np.all(dy2[:-1] == 0)
+    loss2, dy2 = losses.last_step_loss(y, c)
+    assert np.isclose(loss2, losses.softmax_cross_entropy(y[-1:], c[None])[0]) and np.all(dy2[:-1] == 0)
 
 
 def test_clipping():

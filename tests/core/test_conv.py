@@ -4,14 +4,18 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lstmlib import conv
+from lstmlib.core import conv
+from lstmlib import data
+from lstmlib.core import losses
+from lstmlib.lectures import refresher
+from lstmlib.lectures import xo as xo_lecture
 
-FILTERS = conv.lecture_filters()
+FILTERS = data.lecture_filters()
 
 
 @pytest.fixture
 def slides():
-    return conv.lecture_slide_values()
+    return data.lecture_slide_values()
 
 
 def torch_conv_mean(torch, x, f, S, P):
@@ -69,7 +73,7 @@ def test_size_formula_lecture_and_errors():
 
 def test_lecture_feature_maps_match_to_truncated_two_decimals(slides):
     """The slides print each exact value k/9 truncated (not rounded) to two decimals."""
-    x = conv.x_image()
+    x = data.x_image()
     for k, f in enumerate(FILTERS.values(), 1):
         m = conv.conv2d_mean(x, f)
         np.testing.assert_allclose(m * 9, np.round(m * 9))                     # multiples of 1/9
@@ -82,16 +86,16 @@ def test_lecture_feature_maps_match_to_truncated_two_decimals(slides):
 
 def test_lecture_worked_window(slides):
     """The computation slide: window at row 3, column 3 gives products summing to 5, mean 5/9."""
-    p = conv.window_products(conv.x_image(), FILTERS["diagonal \\"], 3, 3)
+    p = conv.window_products(data.x_image(), FILTERS["diagonal \\"], 3, 3)
     np.testing.assert_array_equal(p, [[1, 1, -1], [1, 1, 1], [-1, 1, 1]])
     assert p.sum() == 5 and p.mean() == pytest.approx(5 / 9)                 # slide: 8 terms, ".55"
-    np.testing.assert_array_equal(conv.window_products(conv.x_image(), FILTERS["diagonal \\"], 1, 1),
+    np.testing.assert_array_equal(conv.window_products(data.x_image(), FILTERS["diagonal \\"], 1, 1),
                                   np.ones((3, 3)))                              # 9 ones (slide adds 8)
 
 
 def test_slide_copies_with_errors(slides):
     """Cells of the ReLU maps as reprinted on later slides that disagree with the computation."""
-    r = [conv.relu(conv.conv2d_mean(conv.x_image(), f)) for f in FILTERS.values()]
+    r = [conv.relu(conv.conv2d_mean(data.x_image(), f)) for f in FILTERS.values()]
     tr = lambda a: np.trunc(a * 100 + 1e-9) / 100                            # noqa: E731
     np.testing.assert_allclose(tr(r[0]), slides["relu1"])
     np.testing.assert_allclose(tr(r[1]), slides["relu2"])
@@ -103,48 +107,48 @@ def test_slide_copies_with_errors(slides):
 
 
 def test_deep_stacking_is_pooling_again(slides):
-    maps = [conv.max_pool(conv.relu(conv.conv2d_mean(conv.x_image(), f))) for f in FILTERS.values()]
+    maps = [conv.max_pool(conv.relu(conv.conv2d_mean(data.x_image(), f))) for f in FILTERS.values()]
     again = np.stack([conv.max_pool(m) for m in maps])
     np.testing.assert_allclose(np.trunc(again * 100 + 1e-9) / 100, slides["pool_again"])
 
 
 def test_images_and_filters():
-    x = conv.x_image()
+    x = data.x_image()
     np.testing.assert_array_equal(x, x.T)
     np.testing.assert_array_equal(x, x[:, ::-1])
-    np.testing.assert_array_equal(conv.rotate_image(x, 90), x)
-    assert set(np.unique(conv.o_image())) == {-1.0, 1.0}
-    assert np.sum(x != conv.tricky_x_image()) == 8
-    assert conv.pixel_agreement(x, conv.tricky_x_image()) == pytest.approx(73 / 81)
-    assert conv.pixel_agreement(x, conv.shift_image(x, 0, 1)) < conv.pixel_agreement(x, conv.tricky_x_image())
-    np.testing.assert_array_equal(conv.shift_image(x, 0, 1)[:, 1:], x[:, :-1])
+    np.testing.assert_array_equal(data.rotate_image(x, 90), x)
+    assert set(np.unique(data.o_image())) == {-1.0, 1.0}
+    assert np.sum(x != data.tricky_x_image()) == 8
+    assert xo_lecture.pixel_agreement(x, data.tricky_x_image()) == pytest.approx(73 / 81)
+    assert xo_lecture.pixel_agreement(x, data.shift_image(x, 0, 1)) < xo_lecture.pixel_agreement(x, data.tricky_x_image())
+    np.testing.assert_array_equal(data.shift_image(x, 0, 1)[:, 1:], x[:, :-1])
     f = FILTERS
     np.testing.assert_array_equal(f["X"], [[1, -1, 1], [-1, 1, -1], [1, -1, 1]])
     np.testing.assert_array_equal(f["diagonal /"], f["diagonal \\"][:, ::-1])
 
 
 def test_noise_and_dataset_are_seeded():
-    a = conv.add_noise(conv.x_image(), np.random.default_rng(1), 0.2)
-    b = conv.add_noise(conv.x_image(), np.random.default_rng(1), 0.2)
+    a = data.add_noise(data.x_image(), np.random.default_rng(1), 0.2)
+    b = data.add_noise(data.x_image(), np.random.default_rng(1), 0.2)
     np.testing.assert_array_equal(a, b)
-    imgs, labels = conv.xo_dataset(50, np.random.default_rng(0))
+    imgs, labels = data.xo_dataset(50, np.random.default_rng(0))
     assert imgs.shape == (50, 9, 9) and set(np.unique(imgs)) <= {-1.0, 1.0} and set(labels) == {0, 1}
     with pytest.raises(ValueError, match="rng"):
-        conv.add_noise(conv.x_image(), 0, 0.1)
+        data.add_noise(data.x_image(), 0, 0.1)
 
 
 def test_refresher_gradient_step_lowers_the_error():
     x, w, t = np.array([2.0]), np.array([0.5]), 3.0
-    w1 = conv.gradient_step(x, w, t, lr=0.1)
+    w1 = refresher.gradient_step(x, w, t, lr=0.1)
     assert w1[0] == pytest.approx(1.3)
-    assert conv.squared_error(t, conv.weighted_sum(x, w1)) < conv.squared_error(t, conv.weighted_sum(x, w))
+    assert refresher.neuron_error(t, refresher.weighted_sum(x, w1)) < refresher.neuron_error(t, refresher.weighted_sum(x, w))
     # the lecture's sign (w + lr de/dw) goes uphill
-    w_up = w + 0.1 * conv.squared_error_grad(x, w, t)
-    assert conv.squared_error(t, conv.weighted_sum(x, w_up)) > conv.squared_error(t, conv.weighted_sum(x, w))
+    w_up = w + 0.1 * refresher.neuron_error_grad(x, w, t)
+    assert refresher.neuron_error(t, refresher.weighted_sum(x, w_up)) > refresher.neuron_error(t, refresher.weighted_sum(x, w))
     # gradient check by finite differences
     eps = 1e-6
-    num = (conv.squared_error(t, conv.weighted_sum(x, w + eps)) - conv.squared_error(t, conv.weighted_sum(x, w - eps))) / (2 * eps)
-    assert conv.squared_error_grad(x, w, t)[0] == pytest.approx(num, rel=1e-6)
+    num = (refresher.neuron_error(t, refresher.weighted_sum(x, w + eps)) - refresher.neuron_error(t, refresher.weighted_sum(x, w - eps))) / (2 * eps)
+    assert refresher.neuron_error_grad(x, w, t)[0] == pytest.approx(num, rel=1e-6)
 
 
 bad_images = st.one_of(
@@ -175,14 +179,14 @@ def test_bad_stride_and_padding_raise(S, P):
 
 
 def test_features_votes_softmax(torch):
-    fx = conv.xo_features(conv.x_image())
-    np.testing.assert_allclose(fx, conv.lecture_slide_values()["pool_again"].ravel(), atol=0.01)
-    w = np.stack([fx, conv.xo_features(conv.o_image())])
-    v = conv.fc_votes(fx, w)
+    fx = xo_lecture.xo_features(data.x_image())
+    np.testing.assert_allclose(fx, data.lecture_slide_values()["pool_again"].ravel(), atol=0.01)
+    w = np.stack([fx, xo_lecture.xo_features(data.o_image())])
+    v = xo_lecture.fc_votes(fx, w)
     assert v[0] > v[1]
-    p = conv.softmax(v)
+    p = losses.softmax(v)
     assert p.sum() == pytest.approx(1) and p[0] > 0.5
-    np.testing.assert_allclose(conv.softmax([1000.0, 1000.0]), [0.5, 0.5])
-    np.testing.assert_allclose(conv.softmax(v), torch.softmax(torch.tensor(v), 0).numpy())
+    np.testing.assert_allclose(losses.softmax([1000.0, 1000.0]), [0.5, 0.5])
+    np.testing.assert_allclose(losses.softmax(v), torch.softmax(torch.tensor(v), 0).numpy())
     with pytest.raises(ValueError):
-        conv.fc_votes(fx, np.ones((2, 5)))
+        xo_lecture.fc_votes(fx, np.ones((2, 5)))

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from lstmlib.gru import GRUParams, gru_backward, gru_forward
-from lstmlib.rnn import sigmoid
+from lstmlib.core.gru import GRUParams, gru_backward, gru_forward
+from lstmlib.core.base import sigmoid
 
 from parity import SHAPES, assert_torch_parity, random_problem
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from lstmlib.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
-from lstmlib.rnn import sigmoid
+from lstmlib.core.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from lstmlib.core.base import sigmoid
 
 from parity import SHAPES, assert_torch_parity, random_problem
 

@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
-from lstmlib.bptt import numerical_gradient, squared_error
-from lstmlib.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step, rnn_step_backward, sigmoid
+from lstmlib.core.bptt import numerical_gradient
+from lstmlib.core.losses import squared_error
+from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step, rnn_step_backward
+from lstmlib.core.base import sigmoid
 
 from parity import SHAPES, assert_torch_parity, random_problem, rel
 

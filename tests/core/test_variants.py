@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from lstmlib.bptt import numerical_gradient
-from lstmlib.lstm import LSTMParams, lstm_backward, lstm_forward
-from lstmlib.rnn import sigmoid
-from lstmlib.variants import (CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams, variant_backward,
-                              variant_forward)
+from lstmlib.core.bptt import numerical_gradient
+from lstmlib.core.lstm import LSTMParams, lstm_backward, lstm_forward
+from lstmlib.core.base import sigmoid
+from lstmlib.core.variants import (CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams,
+                                   variant_backward, variant_forward)
 
 KINDS = [PeepholeLSTMParams, CoupledLSTMParams, NoForgetLSTMParams]
 

@@ -17,13 +17,14 @@ import plotly.graph_objects as go
 import traitlets
 import ipywidgets as W
 
-from .conv import (conv2d_mean, feature_map_size, lecture_filters, o_image, rotate_image,
-                   shift_image, tricky_x_image, window_products, x_image)
-from .validate import as_float_array
-from .widgets import Control, Explorable, explorable
+from lstmlib.core.conv import conv2d_mean, feature_map_size, window_products
+from lstmlib.data.lectures import lecture_filters
+from lstmlib.data.xo import o_image, rotate_image, shift_image, tricky_x_image, x_image
+from lstmlib.core.validate import as_float_array
+from lstmlib.widgets.explorable import Control, Explorable, explorable
 
-__all__ = ["xo_images", "parse_filter", "parse_image", "render_xo", "PixelGrid", "FilterBox",
-           "xo_explorer", "STATIC_POSITIONS"]
+__all__ = ["xo_images", "parse_filter", "parse_image", "render_xo", "PixelGrid", "FilterBox", "xo_explorer",
+           "STATIC_POSITIONS"]
 
 N_OUT = feature_map_size(9, 3)              # 7: the 9x9 image, 3x3 filter, stride 1, no padding
 STATIC_POSITIONS = [0, 1, 2, 3, 4, 5, 6, 7, 24, 48]   # window positions precomputed for the static book

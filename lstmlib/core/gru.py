@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rnn import Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid, upstream
+from lstmlib.core.base import (Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid,
+                               upstream)
 
 __all__ = ["GRUParams", "GRUTrace", "gru_forward", "gru_backward"]
 

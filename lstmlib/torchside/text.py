@@ -34,20 +34,21 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import bptt
-from .data import remember_first, adding_problem
-from .data.text import Vocab, build_vocab, encode, one_hot, text_windows
-from .gru import GRUParams
-from .lstm import LSTMParams, LSTMTrace, lstm_forward
-from .rnn import RNNParams
-from .torch_bridge import LSTMModel, model_to_params, seeded, train
-from .validate import as_real_array, check_choice, check_instance, check_positive_int
-from .variants import CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams
+from lstmlib.core import bptt
+from lstmlib.data import remember_first, adding_problem
+from lstmlib.data.text import Vocab, build_vocab, encode, one_hot, text_windows
+from lstmlib.core.gru import GRUParams
+from lstmlib.core.lstm import LSTMParams, LSTMTrace, lstm_forward
+from lstmlib.core.rnn import RNNParams
+from lstmlib.torchside.bridge import LSTMModel, model_to_params, seeded, train
+from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int
+from lstmlib.core.variants import CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams
+from lstmlib.core import losses as loss_fns
 
-__all__ = ["PAD", "UNK", "tokenize", "build_word_vocab", "encode_padded", "bag_of_words",
-           "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba", "prefix_proba",
-           "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace", "next_char_proba",
-           "code_features", "correlations", "CELLS", "CellRun", "fit_cell"]
+__all__ = ["tokenize", "build_word_vocab", "encode_padded", "bag_of_words", "SentimentModel",
+           "sentence_batches", "train_sentiment", "predict_proba", "prefix_proba", "char_lm_batches",
+           "CharLSTMRun", "train_char_lstm", "char_trace", "next_char_proba", "code_features", "correlations",
+           "CELLS", "CellRun", "fit_cell"]
 
 PAD, UNK = "<pad>", "<unk>"
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -243,7 +244,7 @@ def char_trace(run: CharLSTMRun, text: str) -> LSTMTrace:
 
 def next_char_proba(trace: LSTMTrace) -> np.ndarray:
     """p_t = softmax(y_t) (T, K) of a one-sequence trace: the model's guess for character t + 1."""
-    return bptt.softmax(trace.y[:, 0])
+    return loss_fns.softmax(trace.y[:, 0])
 
 
 def code_features(text: str) -> dict:
@@ -361,7 +362,7 @@ def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, ste
     for step in range(1, steps + 1):
         x, target = _task(task, batch, T, rng, n_distractors)
         trace = bptt.forward(params, x)
-        losses[step - 1], dy = bptt.last_step_loss(trace.y, target, loss_kind)
+        losses[step - 1], dy = loss_fns.last_step_loss(trace.y, target, loss_kind)
         grads, _ = bptt.clip_by_global_norm(bptt.backward(params, trace, dy=dy).dparams, 1.0)
         g = grads.to_vector()
         m = 0.9 * m + 0.1 * g

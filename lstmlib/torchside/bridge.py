@@ -17,13 +17,15 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .gru import GRUParams
-from .lstm import LSTMParams
-from .rnn import RNNParams, check_input
-from .validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
+from lstmlib.core.gru import GRUParams
+from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.rnn import RNNParams
+from lstmlib.core.base import check_input
+from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
+from lstmlib.core.validate import check_finite
 
-__all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel", "GRUModel",
-           "params_to_model", "model_to_params", "train"]
+__all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
+           "GRUModel", "params_to_model", "model_to_params", "train", "single_thread", "set_forget_bias"]
 
 # (torch module class, gate letters in torch's row order)
 _LAYOUT = {RNNParams: (nn.RNN, ("h",)), LSTMParams: (nn.LSTM, ("i", "f", "g", "o")),
@@ -322,3 +324,25 @@ def _tensors(model, batches, loss):
             t = torch.as_tensor(t, device=p.device, dtype=p.dtype)
         out.append((torch.as_tensor(x, device=p.device, dtype=p.dtype), t))
     return out
+
+
+@contextlib.contextmanager
+def single_thread():
+    """Run the block on one torch CPU thread (restored afterwards): repeatable, and fastest for small models."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def set_forget_bias(model, value: float):
+    """Set the LSTM forget-gate bias b_f to ``value`` in every unit (torch rows H:2H of bias_ih; bias_hh zeroed)."""
+    check_instance(model, "model", LSTMModel)
+    value = check_finite(value, "value")
+    H = model.rnn.hidden_size
+    with torch.no_grad():
+        model.rnn.bias_ih_l0[H:2 * H] = value           # torch's gate rows: i, f, g, o
+        model.rnn.bias_hh_l0[H:2 * H] = 0.0
+    return model

@@ -16,12 +16,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from .validate import as_float_array, check_positive_int
+from lstmlib.core.validate import as_float_array, check_positive_int
 
 __all__ = ["pick_device", "XOConvNet", "DigitsConvNet", "TrainResult", "train_classifier", "predict",
-           "accuracy", "confusion_matrix", "load_digits_split", "conv_params", "linear_params",
-           "count_parameters", "LeNet5", "alexnet", "vgg16", "resnet", "ARCHITECTURES",
-           "PUBLISHED_PARAMS", "formula_params", "build_architecture", "layer_shapes", "MLP", "load_breast_cancer_split"]
+           "accuracy", "confusion_matrix", "conv_params", "linear_params", "count_parameters", "LeNet5",
+           "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS", "formula_params",
+           "build_architecture", "layer_shapes", "MLP"]
 
 
 def pick_device() -> torch.device:
@@ -156,35 +156,6 @@ def confusion_matrix(y_true, y_pred, K: int) -> np.ndarray:
     cm = np.zeros((K, K), dtype=int)
     np.add.at(cm, (y_true, y_pred), 1)
     return cm
-
-
-def load_digits_split(test_fraction: float = 0.25, seed: int = 0):
-    """scikit-learn's 1,797 real 8x8 handwritten digits (shipped with sklearn, no download),
-    scaled to [0, 1] and split by a seeded permutation.
-
-    Returns X_train (N, 1, 8, 8), y_train (N,), X_test, y_test.
-    """
-    from sklearn.datasets import load_digits
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
-    d = load_digits()
-    X = (d.images / 16.0)[:, None]                # (1797, 1, 8, 8), pixel values 0..16 -> 0..1
-    order = np.random.default_rng(seed).permutation(len(X))
-    n_test = int(round(test_fraction * len(X)))
-    test, train = order[:n_test], order[n_test:]
-    return X[train], d.target[train], X[test], d.target[test]
-
-
-def load_breast_cancer_split(test_fraction: float = 0.25, seed: int = 0):
-    """scikit-learn's breast-cancer table (569 tumours, 30 measurements, offline), standardised
-    with the training set's mean and spread. Returns X_train (N, 30), y_train, X_test, y_test."""
-    from sklearn.datasets import load_breast_cancer
-    d = load_breast_cancer()
-    order = np.random.default_rng(seed).permutation(len(d.data))
-    n_test = int(round(test_fraction * len(order)))
-    test, train = order[:n_test], order[n_test:]
-    mu, sd = d.data[train].mean(0), d.data[train].std(0)
-    return (d.data[train] - mu) / sd, d.target[train], (d.data[test] - mu) / sd, d.target[test]
 
 
 # -- parameter counting ---------------------------------------------------------------------

@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .figures import PALETTE
-from .validate import as_float_array, check_choice
-from .widgets import Control, explorable
+from lstmlib.viz.figures import PALETTE
+from lstmlib.core.validate import as_float_array, check_choice
 
-__all__ = ["unrolled_figure", "unrolled_explorable", "curves_figure", "loss_figure"]
+__all__ = ["unrolled_figure", "curves_figure", "loss_figure"]
 
 _ROWS = {"x": 0.0, "h": 1.0, "y": 2.0}
 _DIM = "#e6e6e6"
@@ -74,20 +73,6 @@ def unrolled_figure(x_labels, h, y_labels, step: int, view: str = "unrolled") ->
                       title=f"{'Unrolled' if view == 'unrolled' else 'Folded'} RNN, step t = {step}",
                       legend=dict(orientation="h", y=-0.15))
     return fig
-
-
-def unrolled_explorable(x_labels, h, y_labels, title: str = ""):
-    """``unrolled_figure`` with a time-step slider and buttons "unrolled" / "loop" (explorable)."""
-    h = as_float_array(h, "h", 2, "(T, H)")
-    T = h.shape[0]
-    _labels(x_labels, T, "x_labels"), _labels(y_labels, T, "y_labels")
-
-    def render(step, view):
-        return unrolled_figure(x_labels, h, y_labels, step, view)
-
-    return explorable(render, [Control("step", list(range(T)), default=T - 1, label="time step t"),
-                               Control("view", ["unrolled", "loop"], kind="buttons", label="view")],
-                      title=title)
 
 
 def curves_figure(curves: dict, *, title: str = "", xaxis: str = "t", yaxis: str = "", log: bool = True,

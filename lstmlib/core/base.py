@@ -1,28 +1,16 @@
-"""Vanilla RNN in numpy, plus the pieces every recurrent model of lstmlib shares.
-
-Shape letters (used in every docstring of this module):
-N batch, T time steps, D input size, H hidden size, K output size.
-Arrays are time-first: x is (T, N, D); vectors are rows, so x_t @ W_xh.
-
-    a_t = x_t W_xh + h_{t-1} W_hh + b_h        pre-activation      (N, H)
-    h_t = phi(a_t)                              phi = tanh or identity ("linear")
-    y_t = h_t W_hy + b_y                        output scores       (N, K)
-
-Shared pieces: ``sigmoid``, the ``Params`` mixin (dict / flat-vector views of a
-frozen parameter dataclass), ``Gradients`` (what every ``*_backward`` returns)
-and the output layer ``output_forward`` / ``output_backward``.
+"""The pieces every recurrent model of lstmlib shares: sigmoid, the Params mixin, Gradients,
+input checks, the upstream gradient and the output layer y_t = h_t W_hy + b_y.
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
 import numpy as np
+from dataclasses import dataclass
+import dataclasses
+from lstmlib.core.validate import as_real_array, check_instance, check_positive_int, check_shape
 
-from .validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
+__all__ = ["sigmoid", "Params", "Gradients", "check_input", "check_trace", "upstream", "check_k",
+           "output_forward", "output_backward", "ACTIVATIONS"]
 
-__all__ = ["sigmoid", "Params", "Gradients", "RNNParams", "RNNTrace", "rnn_step", "rnn_step_backward",
-           "rnn_forward", "rnn_backward", "output_forward", "output_backward"]
 
 ACTIVATIONS = ("tanh", "linear")
 
@@ -159,41 +147,6 @@ class Gradients:
     dh: np.ndarray
 
 
-@dataclass(frozen=True, eq=False)
-class RNNParams(Params):
-    """Vanilla RNN parameters; activation is "tanh" or "linear" (phi = identity)."""
-    W_xh: np.ndarray                 # (D, H)
-    W_hh: np.ndarray                 # (H, H)
-    b_h: np.ndarray                  # (H,)
-    W_hy: np.ndarray | None = None   # (H, K)
-    b_y: np.ndarray | None = None    # (K,)
-    activation: str = "tanh"
-
-    def __post_init__(self):
-        check_choice(self.activation, "activation", ACTIVATIONS)
-        super().__post_init__()
-
-    @staticmethod
-    def shapes(D, H, K=None):
-        return {"W_xh": (D, H), "W_hh": (H, H), "b_h": (H,), **Params._out_shapes(H, K)}
-
-
-@dataclass(frozen=True, eq=False)
-class RNNTrace:
-    """Every intermediate of ``rnn_forward``: x (T,N,D), h0 (N,H), a and h (T,N,H), y (T,N,K) or None."""
-    x: np.ndarray
-    h0: np.ndarray
-    a: np.ndarray
-    h: np.ndarray
-    y: np.ndarray | None = None
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_{t-1} for t = 0..T-1, shape (T, N, H)."""
-        return np.concatenate([self.h0[None], self.h[:-1]])
-
-
-# ---------------------------------------------------------------- shared helpers
 def check_input(params, x, h0, c0=None, kinds=Params, with_c=False):
     """Validate params, x (T, N, D), h0 (N, H), c0 (N, H); zeros for missing states."""
     check_instance(params, "params", kinds)
@@ -258,75 +211,3 @@ def output_backward(params, h, dy):
     dW_hy = h.reshape(T * N, H).T @ dy.reshape(T * N, -1)         # sum_t h_t^T dy_t
     db_y = dy.sum(axis=(0, 1))                                    # bias gets the sum
     return dh, dW_hy, db_y
-
-
-# ---------------------------------------------------------------- one step (teaching)
-def rnn_step(params: RNNParams, x_t, h_prev):
-    """One step: a = x_t W_xh + h_prev W_hh + b_h, h = phi(a). x_t (N, D), h_prev (N, H) -> (h, a)."""
-    check_instance(params, "params", RNNParams)
-    x_t = as_real_array(x_t, "x_t", 2, "(N, D)", dtype=params.dtype)
-    check_shape(x_t, "x_t", (None, params.D), "(N, D)")
-    h_prev = as_real_array(h_prev, "h_prev", 2, "(N, H)", dtype=params.dtype)
-    check_shape(h_prev, "h_prev", (x_t.shape[0], params.H), "(N, H)")
-    a = x_t @ params.W_xh + h_prev @ params.W_hh + params.b_h
-    h = np.tanh(a) if params.activation == "tanh" else a
-    return h, a
-
-
-def rnn_step_backward(params: RNNParams, dh, x_t, h_prev, h):
-    """Backward of ``rnn_step`` given dL/dh (N, H): returns (dx_t, dh_prev, {name: grad})."""
-    check_instance(params, "params", RNNParams)
-    dh, x_t, h_prev, h = (as_real_array(v, n, 2, dtype=params.dtype) for v, n in
-                          [(dh, "dh"), (x_t, "x_t"), (h_prev, "h_prev"), (h, "h")])
-    N = dh.shape[0]
-    for v, n, s in [(dh, "dh", (N, params.H)), (x_t, "x_t", (N, params.D)),
-                    (h_prev, "h_prev", (N, params.H)), (h, "h", (N, params.H))]:
-        check_shape(v, n, s)
-    da = dh * (1 - h ** 2) if params.activation == "tanh" else dh   # through phi
-    grads = {"W_xh": x_t.T @ da,                                    # a depends on W_xh via x_t W_xh
-             "W_hh": h_prev.T @ da,                                 # ... and on W_hh via h_prev W_hh
-             "b_h": da.sum(axis=0)}                                 # bias: sum over the batch
-    return da @ params.W_xh.T, da @ params.W_hh.T, grads
-
-
-# ---------------------------------------------------------------- whole sequence
-def rnn_forward(params: RNNParams, x, h0=None) -> RNNTrace:
-    """Run the RNN over x (T, N, D) from h0 (N, H) (zeros if None); returns the RNNTrace."""
-    x, h0 = check_input(params, x, h0, kinds=RNNParams)
-    T, N, D = x.shape
-    a = (x.reshape(T * N, D) @ params.W_xh).reshape(T, N, -1)   # x_t W_xh for all t at once
-    a += params.b_h
-    h = np.empty_like(a)
-    prev = h0
-    for t in range(T):
-        a[t] += prev @ params.W_hh                              # + h_{t-1} W_hh
-        h[t] = np.tanh(a[t]) if params.activation == "tanh" else a[t]
-        prev = h[t]
-    return RNNTrace(x=x, h0=h0, a=a, h=h, y=output_forward(params, h))
-
-
-def rnn_backward(params: RNNParams, trace: RNNTrace, dh=None, dy=None, k: int | None = None) -> Gradients:
-    """BPTT. dh (T, N, H): direct dL/dh_t; dy (T, N, K): dL/dy_t (through the output layer).
-
-    k: truncated BPTT, as torch with ``h = h.detach()`` every k steps: no gradient flows
-    from step t back into h_{t-1} when t % k == 0 (t > 0). None: full BPTT.
-    """
-    check_trace(params, trace, RNNParams, RNNTrace)
-    k = check_k(k)
-    g, dW_hy, db_y = upstream(params, trace, dh, dy)
-    T, N, H = g.shape
-    da = np.empty_like(g)
-    dh_tot = np.empty_like(g)
-    dh_next = np.zeros((N, H), params.dtype)
-    W_hhT = params.W_hh.T.copy()
-    for t in reversed(range(T)):
-        dh_tot[t] = g[t] + dh_next                              # direct + from step t+1
-        da[t] = dh_tot[t] * (1 - trace.h[t] ** 2) if params.activation == "tanh" else dh_tot[t]
-        dh_next = da[t] @ W_hhT                                 # through h_{t-1} W_hh
-        if k is not None and t > 0 and t % k == 0:
-            dh_next = np.zeros_like(dh_next)                    # truncation: cut the path
-    da2 = da.reshape(T * N, H)
-    dparams = RNNParams(W_xh=trace.x.reshape(T * N, -1).T @ da2,
-                        W_hh=trace.h_prev.reshape(T * N, H).T @ da2,
-                        b_h=da2.sum(axis=0), W_hy=dW_hy, b_y=db_y, activation=params.activation)
-    return Gradients(dparams=dparams, dx=da @ params.W_xh.T, dh0=dh_next, dc0=None, dh=dh_tot)

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bptt import jacobians
-from .data.lectures import CountingExample, counting_example
-from .rnn import RNNParams, rnn_backward, rnn_forward
-from .validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
+from lstmlib.core.bptt import jacobians
+from lstmlib.data.lectures import CountingExample, counting_example
+from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward
+from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
 
-__all__ = ["counting_params", "counting_objective", "counting_gradients", "slide_gradients",
-           "counting_rmse", "CountingRun", "train_counting", "seq_to_vector_bias_terms",
-           "input_influence", "state_difference", "one_word_model", "sample_one_word", "split_sentences"]
+__all__ = ["counting_params", "counting_objective", "counting_gradients", "slide_gradients", "counting_rmse",
+           "CountingRun", "train_counting", "seq_to_vector_bias_terms", "input_influence", "state_difference",
+           "one_word_model", "sample_one_word", "split_sentences"]
 
 RMSE_KINDS = ("per_step", "mean", "sum")
 DIVERGED = 1e6   # an RMSE above this counts as divergence (the targets are one-hot)

@@ -20,7 +20,6 @@ Every run seeds torch and numpy from its ``seed`` and trains on one CPU thread
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass
@@ -28,20 +27,23 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data import adding_problem, gender_agreement_sentences, remember_first
-from .data.text import Vocab, encode, one_hot
-from . import bptt
-from .gru import GRUParams
-from .lstm import LSTMParams
-from .rnn import RNNParams
-from .torch_bridge import GRUModel, LSTMModel, RNNModel, seeded, train
-from .validate import as_float_array, check_choice, check_instance, check_positive_int, check_probability
+from lstmlib.data import adding_problem, remember_first
+from lstmlib.data.text import Vocab, encode, one_hot
+from lstmlib.core import bptt
+from lstmlib.core.gru import GRUParams
+from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.rnn import RNNParams
+from lstmlib.torchside.bridge import GRUModel, LSTMModel, RNNModel, seeded, train
+from lstmlib.core.validate import as_float_array, check_choice, check_instance, check_positive_int
+import functools
+from lstmlib.data.toy import first_element_task
+from lstmlib.torchside.bridge import set_forget_bias, single_thread
+from lstmlib.core.validate import check_finite
 
-__all__ = ["KINDS", "TASKS", "Run", "single_thread", "make_model", "set_forget_bias", "with_forget_bias",
-           "predict_all", "predict_last", "accuracy", "task_data", "run_memory_task", "sweep", "success_table",
-           "first_step_below", "recurrent_macs", "time_forward_backward", "naive_last", "naive_trend", "rolling_predictions",
-           "residual_interval", "coverage", "rmse", "capacity_decision", "Forecaster", "fit_forecaster",
-           "forecast", "gender_stream", "length_batches", "memory_unit"]
+__all__ = ["KINDS", "TASKS", "Run", "make_model", "with_forget_bias", "predict_all", "predict_last",
+           "task_data", "run_memory_task", "sweep", "success_table", "first_step_below", "recurrent_macs",
+           "time_forward_backward", "length_batches", "memory_unit", "train_scalar_lstm",
+           "last_step_accuracy"]
 
 KINDS = {"rnn": RNNModel, "lstm": LSTMModel, "gru": GRUModel}
 """Model name -> torch_bridge model class."""
@@ -50,15 +52,6 @@ TASKS = ("remember_first", "adding")
 
 
 # ---------------------------------------------------------------------------- models
-@contextlib.contextmanager
-def single_thread():
-    """Run the block on one torch CPU thread (restored afterwards): repeatable, and fastest for small models."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def _check_kind(kind):
@@ -66,35 +59,28 @@ def _check_kind(kind):
     return KINDS[kind]
 
 
-def set_forget_bias(model, value: float):
-    """Set the LSTM forget-gate bias b_f to ``value`` in every unit (torch rows H:2H of bias_ih; bias_hh zeroed)."""
-    check_instance(model, "model", LSTMModel)
-    value = _finite(value, "value")
-    H = model.rnn.hidden_size
-    with torch.no_grad():
-        model.rnn.bias_ih_l0[H:2 * H] = value           # torch's gate rows: i, f, g, o
-        model.rnn.bias_hh_l0[H:2 * H] = 0.0
-    return model
-
-
 def with_forget_bias(params: LSTMParams, value: float) -> LSTMParams:
     """numpy LSTM params with b_f replaced by ``value`` in every unit."""
     check_instance(params, "params", LSTMParams)
-    value = _finite(value, "value")
+    value = check_finite(value, "value")
     return dataclasses.replace(params, b_f=np.full_like(params.b_f, value))
 
 
-def make_model(kind: str, D: int, H: int, K: int, *, seed: int = 0, forget_bias: float | None = None):
+def make_model(kind: str, D: int, H: int, K: int, *, seed: int = 0, forget_bias: float | None = None,
+               dtype=torch.float64):
     """A fresh RNN / LSTM / GRU model with torch's default initialisation drawn from ``seed``.
 
     forget_bias: LSTM only, the initial b_f (None keeps the uniform default, centred on 0).
+    dtype: float64 by default. The book's models are small, so double precision costs
+    little, and a model trained in it ends up the same, to every printed digit, whichever
+    CPU kernels torch uses (in float32 their last-bit differences grow over training).
     """
     cls = _check_kind(kind)
     if forget_bias is not None and kind != "lstm":
         raise ValueError(f"forget_bias applies to kind='lstm' only, got kind={kind!r}")
     with seeded(seed):
         model = cls(check_positive_int(D, "D"), check_positive_int(H, "H"), check_positive_int(K, "K"),
-                    rng=np.random.default_rng(seed))
+                    rng=np.random.default_rng(seed), dtype=dtype)
     if forget_bias is not None:
         set_forget_bias(model, forget_bias)
     return model
@@ -115,7 +101,7 @@ def predict_last(model, x) -> np.ndarray:
     return predict_all(model, x)[-1]
 
 
-def accuracy(model, x, labels) -> float:
+def last_step_accuracy(model, x, labels) -> float:
     """Fraction of sequences whose last-step arg-max equals ``labels`` (N,)."""
     scores = predict_last(model, x)
     labels = np.asarray(labels)
@@ -162,12 +148,13 @@ class Run:
 def run_memory_task(kind: str, T: int, *, task: str = "remember_first", H: int = 16, steps: int = 500,
                     batch: int = 32, lr: float = 1e-2, seed: int = 0, forget_bias: float | None = None,
                     clip: float | None = None, n_test: int = 1000, n_classes: int = 2,
-                    n_distractors: int = 2, progress: bool = False) -> Run:
+                    n_distractors: int = 2, progress: bool = False, dtype=torch.float32) -> Run:
     """Train a fresh ``kind`` model on ``task`` with sequences of length ``T`` and score it.
 
     ``steps`` Adam steps, each on a new batch of ``batch`` sequences drawn from
     ``np.random.default_rng(seed)``; the test set (``n_test`` sequences) comes from a
-    generator seeded ``seed + 10_000``. The loss is read at the last step only.
+    generator seeded ``seed + 10_000``. The loss is read at the last step only. float32 by
+    default (these sweeps train many models): report their results by robust summaries.
     """
     _check_kind(kind)
     check_choice(task, "task", list(TASKS))
@@ -179,12 +166,12 @@ def run_memory_task(kind: str, T: int, *, task: str = "remember_first", H: int =
         batches = [task_data(task, batch, T, rng=rng, **opts) for _ in range(steps)]
         D = batches[0][0].shape[2]
         K = n_classes if task == "remember_first" else 1
-        model = make_model(kind, D, H, K, seed=seed, forget_bias=forget_bias)
+        model = make_model(kind, D, H, K, seed=seed, forget_bias=forget_bias, dtype=dtype)
         history = train(model, batches, epochs=1, lr=lr, clip=clip, seed=seed, shuffle=False, progress=progress,
                         loss="cross_entropy" if task == "remember_first" else "mse")
         x, target = task_data(task, n_test, T, rng=np.random.default_rng(seed + 10_000), **opts)
         if task == "remember_first":
-            score = accuracy(model, x, target)
+            score = last_step_accuracy(model, x, target)
         else:
             score = float(np.mean((predict_last(model, x) - target) ** 2))
     return Run(kind, task, T, seed, H, steps, float(lr), forget_bias, np.asarray(history), score)
@@ -254,156 +241,9 @@ def time_forward_backward(kind: str, *, T: int = 50, N: int = 32, D: int = 10, H
 
 
 # ---------------------------------------------------------------------------- forecasting
-def _series(values, name="values", minimum=2):
-    v = as_float_array(values, name, 1, "(L,)")
-    if v.size < minimum:
-        raise ValueError(f"{name} must have at least {minimum} entries, got {v.size}")
-    if not np.all(np.isfinite(v)):
-        raise ValueError(f"{name} must be finite, got NaN or infinity")
-    return v
-
-
-def naive_last(values) -> float:
-    """Persistence forecast of the next value: the last value."""
-    return float(_series(values, minimum=1)[-1])
-
-
-def naive_trend(values, k: int = 2) -> float:
-    """Local linear trend: the least-squares line through the last ``k`` values, one step on.
-
-    With k = 2 this is v[-1] + (v[-1] - v[-2]).
-    """
-    k = check_positive_int(k, "k", minimum=2)
-    v = _series(values, minimum=k)[-k:]
-    slope, intercept = np.polyfit(np.arange(k), v, 1)
-    return float(intercept + slope * k)
-
-
-def rolling_predictions(values, origins, predictor) -> np.ndarray:
-    """``predictor(values[:o])`` for each origin o: the one-step forecasts of values[o]."""
-    v = _series(values, minimum=1)
-    origins = np.asarray(origins)
-    if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer) or origins.size == 0 \
-            or origins.min() < 1 or origins.max() > v.size:
-        raise ValueError(f"origins must be integers in [1, {v.size}], got {origins!r}")
-    if not callable(predictor):
-        raise ValueError(f"predictor must be callable, got {type(predictor).__name__}")
-    return np.array([predictor(v[:o]) for o in origins])
-
-
-def residual_interval(point, errors, level: float = 0.9):
-    """(low, high): ``point`` plus the (1 - level)/2 and (1 + level)/2 empirical quantiles of past errors.
-
-    errors are actual - predicted of earlier one-step forecasts (numpy's linear quantile rule).
-    """
-    e = _series(errors, "errors", minimum=2)
-    level = check_probability(level, "level")
-    lo, hi = np.quantile(e, [(1 - level) / 2, (1 + level) / 2])
-    point = np.asarray(point, dtype=float)
-    return point + lo, point + hi
-
-
-def coverage(actual, low, high) -> float:
-    """Fraction of ``actual`` values inside [low, high]."""
-    a = as_float_array(actual, "actual", 1)
-    low, high = np.broadcast_to(low, a.shape), np.broadcast_to(high, a.shape)
-    return float(np.mean((a >= low) & (a <= high)))
-
-
-def rmse(actual, predicted) -> float:
-    """Root mean squared error."""
-    a, p = as_float_array(actual, "actual"), as_float_array(predicted, "predicted")
-    if a.shape != p.shape:
-        raise ValueError(f"actual and predicted must have the same shape, got {a.shape} and {p.shape}")
-    return float(np.sqrt(np.mean((a - p) ** 2)))
-
-
-def capacity_decision(current: float, low: float, high: float) -> str:
-    """"add" if the whole interval lies above the current load, "reduce" if below, else "hold"."""
-    current, low, high = (_finite(v, n) for v, n in [(current, "current"), (low, "low"), (high, "high")])
-    if low > high:
-        raise ValueError(f"low must be <= high, got low={low}, high={high}")
-    return "add" if low > current else "reduce" if high < current else "hold"
-
-
-@dataclass(frozen=True)
-class Forecaster:
-    """An ensemble of LSTMs forecasting the next *change* of a series from its last T changes.
-
-    models: one LSTMModel per seed; scale: the standard deviation of the training
-    changes (inputs and targets are divided by it).
-    """
-    models: tuple
-    T: int
-    scale: float
-    histories: tuple
-
-
-def fit_forecaster(values, T: int, *, n_models: int = 5, H: int = 8, steps: int = 300, lr: float = 1e-2,
-                   seed: int = 0) -> Forecaster:
-    """Train ``n_models`` LSTMs (seeds seed, seed+1, ...) on all windows of the changes of ``values``.
-
-    Changes d_t = v_{t+1} - v_t, divided by their standard deviation; window m is
-    d[m : m + T] -> d[m + T]. Full-batch Adam, mean squared error at the last step.
-    """
-    v = _series(values)
-    T, n_models = check_positive_int(T, "T"), check_positive_int(n_models, "n_models")
-    d = np.diff(v)
-    if d.size < T + 1:
-        raise ValueError(f"values must have at least T + 2 = {T + 2} entries to make one window, got {v.size}")
-    scale = float(d.std()) or 1.0
-    z = d / scale
-    rows = np.arange(d.size - T)[None, :] + np.arange(T)[:, None]             # (T, M)
-    x, y = z[rows][..., None], z[np.arange(d.size - T) + T][:, None]           # (T, M, 1), (M, 1)
-    models, histories = [], []
-    with single_thread():
-        for k in range(n_models):
-            model = make_model("lstm", 1, H, 1, seed=seed + k)
-            histories.append(np.asarray(train(model, [(x, y)], epochs=steps, lr=lr, loss="mse",
-                                              seed=seed + k, progress=False)))
-            models.append(model)
-    return Forecaster(tuple(models), T, scale, tuple(histories))
-
-
-def forecast(forecaster: Forecaster, values, origins=None) -> np.ndarray:
-    """Each model's one-step forecast of values[o] from values[:o]: (n_models, len(origins)).
-
-    origins default to [len(values)] (the next, unseen value).
-    """
-    check_instance(forecaster, "forecaster", Forecaster)
-    v = _series(values)
-    origins = np.array([v.size]) if origins is None else np.asarray(origins)
-    T = forecaster.T
-    if origins.ndim != 1 or not np.issubdtype(origins.dtype, np.integer) or origins.size == 0 \
-            or origins.min() < T + 1 or origins.max() > v.size:
-        raise ValueError(f"origins must be integers in [T + 1, {v.size}] = [{T + 1}, {v.size}], got {origins!r}")
-    d = np.diff(v) / forecaster.scale
-    x = np.stack([d[o - 1 - T:o - 1] for o in origins], axis=1)[..., None]    # (T, M, 1)
-    with single_thread():
-        out = [predict_last(m, x)[:, 0] for m in forecaster.models]           # each (M,)
-    return v[origins - 1][None, :] + forecaster.scale * np.array(out)
 
 
 # ---------------------------------------------------------------------------- gender memory
-def gender_stream(n: int, *, rng: np.random.Generator, n_sentences: int = 2, n_clauses=(1, 2)):
-    """``n`` token sequences of ``n_sentences`` gender-agreement sentences each, and per-step targets.
-
-    targets[t] is the pronoun index (0 "he", 1 "she") for the subject of the sentence
-    that token t belongs to: the answer to "who is 'they' right now?" at every word.
-    Returns (list of token tuples, list of int64 arrays of the same lengths).
-    """
-    n = check_positive_int(n, "n")
-    n_sentences = check_positive_int(n_sentences, "n_sentences")
-    sents, labels = gender_agreement_sentences(n * n_sentences, rng=rng, n_clauses=n_clauses)
-    seqs, targets = [], []
-    for s in range(n):
-        tokens, target = [], []
-        for j in range(s * n_sentences, (s + 1) * n_sentences):
-            tokens += list(sents[j])
-            target += [int(labels[j])] * len(sents[j])
-        seqs.append(tuple(tokens))
-        targets.append(np.array(target, dtype=np.int64))
-    return seqs, targets
 
 
 def length_batches(vocab: Vocab, seqs, targets, batch: int = 32) -> list:
@@ -445,9 +285,15 @@ def memory_unit(c, labels) -> tuple[int, np.ndarray]:
     return int(np.argmax(sep)), sep
 
 
-def _finite(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
+@functools.lru_cache(maxsize=2)
+def train_scalar_lstm(epochs: int = 25, seed: int = 0) -> tuple[LSTMParams, tuple]:
+    """A scalar LSTM with output layer (D = H = K = 1) trained with ``torch_bridge.train`` (Adam,
+    lr 0.05, mse at the last step) on 20 batches of 32 sequences of ``first_element_task``.
+    Returns (numpy float64 params, the loss of every update). Deterministic on CPU."""
+    from lstmlib.torchside.bridge import LSTMModel, model_to_params, seeded, train
+    rng = np.random.default_rng(seed)
+    batches = [first_element_task(32, 4, rng=rng) for _ in range(20)]
+    with seeded(seed):
+        model = LSTMModel(1, 1, 1, rng=np.random.default_rng(seed))
+        history = train(model, batches, epochs=epochs, lr=0.05, loss="mse", seed=seed, progress=False)
+    return model_to_params(model), tuple(history)

@@ -28,12 +28,13 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .data.text import Vocab
-from .validate import as_real_array, check_instance, check_positive_int, check_probability, check_shape
+from lstmlib.data.text import Vocab
+from lstmlib.core.validate import (as_real_array, check_instance, check_positive_int, check_probability,
+                                   check_shape)
 
-__all__ = ["START", "END", "PAD", "CANVAS", "digit_captions", "caption_vocab", "encode_captions",
-           "decode_caption", "Captioner", "train_captioner", "caption_accuracy", "hard_context",
-           "affine_theta", "affine_grid", "grid_sample", "SpatialTransformer"]
+__all__ = ["CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
+           "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",
+           "grid_sample", "SpatialTransformer"]
 
 PAD, START, END = "<pad>", "<start>", "<end>"
 CANVAS = 16          # the images are CANVAS x CANVAS pixels; a digit is 8 x 8

@@ -11,7 +11,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_shape", "check_positive_int", "check_choice", "check_probability"]
+__all__ = ["as_float_array", "check_shape", "check_positive_int", "check_choice", "check_probability",
+           "as_real_array", "check_instance", "check_finite"]
 
 
 def as_float_array(value, name: str, ndim: int | None = None, dims: str = "",
@@ -98,3 +99,11 @@ def check_instance(value, name: str, types) -> None:
     if not isinstance(value, types):
         want = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
         raise ValueError(f"{name} must be {want}, got {type(value).__name__}")
+
+
+def check_finite(value, name: str) -> float:
+    """A real, finite number (not a bool), as a float; ValueError naming ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)

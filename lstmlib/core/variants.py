@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lstm import LSTMTrace
-from .rnn import Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid, upstream
+from lstmlib.core.lstm import LSTMTrace
+from lstmlib.core.base import (Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid,
+                               upstream)
 
-__all__ = ["PeepholeLSTMParams", "CoupledLSTMParams", "NoForgetLSTMParams",
-           "variant_forward", "variant_backward"]
+__all__ = ["PeepholeLSTMParams", "CoupledLSTMParams", "NoForgetLSTMParams", "variant_forward",
+           "variant_backward"]
 
 
 def _gate_shapes(gates, D, H, K):

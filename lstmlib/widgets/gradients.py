@@ -16,91 +16,22 @@ rho x 2 of T x 5 models = 60 precomputed states.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
 import plotly.graph_objects as go
 import traitlets
 
-from .bptt import last_step_gradient_norms
-from .figures import PALETTE
-from .remedies import gru_params, lstm_params, rnn_params
-from .validate import check_choice, check_positive_int
-from .widgets import Control, Explorable, explorable
+from lstmlib.viz.figures import PALETTE
+from lstmlib.widgets.explorable import Control, Explorable, explorable
+from lstmlib.lectures.vanishing import MODELS, _check_T, _check_rho, gradient_norm_curve
+from lstmlib.lectures.vanishing import parse_setup
+from lstmlib.lectures.vanishing import STATIC_SETUPS
 
-__all__ = ["MODELS", "STATIC_RHOS", "STATIC_TS", "STATIC_SETUPS", "network", "gradient_norm_curve",
-           "parse_setup", "render_gradients", "SetupPicker", "gradient_explorer"]
+__all__ = ["STATIC_RHOS", "STATIC_TS", "render_gradients", "SetupPicker", "gradient_explorer"]
 
-MODELS = ("RNN", "LSTM", "GRU")
-H_UNITS = 16
-MAX_T = 400
 STATIC_RHOS = [0.5, 0.8, 0.9, 1.0, 1.1, 1.25]
 STATIC_TS = [20, 50]
-STATIC_SETUPS = {"RNN, tanh": ("RNN", "tanh", 0.0), "RNN, linear": ("RNN", "linear", 0.0),
-                 "LSTM, b_f = 0": ("LSTM", "tanh", 0.0), "LSTM, b_f = 3": ("LSTM", "tanh", 3.0),
-                 "GRU": ("GRU", "tanh", 0.0)}
-
-
-def _check_rho(rho) -> float:
-    if isinstance(rho, bool) or not isinstance(rho, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(rho) or not 0 < rho <= 3:
-        raise ValueError(f"rho must be a number in (0, 3], got {rho!r}")
-    return float(rho)
-
-
-def _check_T(T) -> int:
-    T = check_positive_int(T, "T", minimum=2)
-    if T > MAX_T:
-        raise ValueError(f"T must be at most {MAX_T}, got {T}")
-    return T
-
-
-def parse_setup(setup) -> tuple[str, str, float]:
-    """(model, activation, forget_bias) from a tuple or a label of ``STATIC_SETUPS``."""
-    if isinstance(setup, str):
-        if setup not in STATIC_SETUPS:
-            raise ValueError(f"setup must be (model, activation, forget_bias) or one of "
-                             f"{list(STATIC_SETUPS)}, got {setup!r}")
-        setup = STATIC_SETUPS[setup]
-    if not isinstance(setup, (tuple, list)) or len(setup) != 3:
-        raise ValueError(f"setup must be a triple (model, activation, forget_bias), got {setup!r}")
-    model, activation, bf = setup
-    check_choice(model, "model", MODELS)
-    check_choice(activation, "activation", ["tanh", "linear"])
-    try:
-        bf = float(bf)
-    except (TypeError, ValueError):
-        raise ValueError(f"forget_bias must be a number, got {bf!r}") from None
-    if not np.isfinite(bf) or abs(bf) > 20:
-        raise ValueError(f"forget_bias must be a number in [-20, 20], got {bf}")
-    return model, activation, bf
-
-
-@lru_cache(maxsize=256)
-def network(model: str, rho: float, activation: str = "tanh", forget_bias: float = 0.0, seed: int = 0):
-    """The network of the widget: H = 16, D = 1, recurrent matrices rho * orthogonal (seeded)."""
-    rng = np.random.default_rng(seed)
-    if model == "RNN":
-        return rnn_params(H_UNITS, rho, rng=rng, activation=activation)
-    if model == "LSTM":
-        return lstm_params(H_UNITS, rho, rng=rng, forget_bias=forget_bias)
-    return gru_params(H_UNITS, rho, rng=rng)
-
-
-@lru_cache(maxsize=4)
-def _inputs(seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed + 1000).standard_normal((MAX_T, 1, 1))   # (T, N, D)
-
-
-def gradient_norm_curve(model: str, rho: float, T: int, activation: str = "tanh",
-                        forget_bias: float = 0.0, seed: int = 0) -> np.ndarray:
-    """||dL/dh_k||, k = 0..T-1, for the loss at the last step with ||dL/dh_{T-1}|| = 1."""
-    model, activation, forget_bias = parse_setup((model, activation, forget_bias))
-    rho, T = _check_rho(rho), _check_T(T)
-    params = network(model, rho, activation, forget_bias, seed)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return last_step_gradient_norms(params, _inputs(seed)[:T])
 
 
 def _positive_or_none(v):

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bptt import backward, clip_by_global_norm, forward, global_norm, squared_error
-from .gru import GRUParams
-from .lstm import LSTMParams
-from .rnn import RNNParams
-from .validate import as_float_array, check_choice, check_instance, check_positive_int, check_shape
+from lstmlib.core.bptt import backward, clip_by_global_norm, forward, global_norm
+from lstmlib.core.losses import squared_error
+from lstmlib.core.gru import GRUParams
+from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.rnn import RNNParams
+from lstmlib.core.validate import (as_float_array, check_choice, check_instance, check_positive_int,
+                                   check_shape)
 
 __all__ = ["spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity", "rnn_params",
            "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
@@ -135,7 +137,7 @@ def bias_gradient_by_jacobians(params: RNNParams, x, t: int, dh_t, upper: int | 
     (k >= t) taken as the identity. upper = t (the default) is right; upper = T - 1 > t adds
     terms for steps after t, which cannot influence L_t. x (T, N, D), dh_t (N, H) -> (H,).
     """
-    from .bptt import jacobians
+    from lstmlib.core.bptt import jacobians
     check_instance(params, "params", RNNParams)
     trace = forward(params, x)
     T = trace.h.shape[0]

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rnn import (Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid,
-                  upstream)
-from .validate import as_real_array, check_instance, check_shape
+from lstmlib.core.base import (Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid,
+                               upstream)
+from lstmlib.core.validate import as_real_array, check_instance, check_shape
 
 __all__ = ["LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward", "lstm_backward"]
 

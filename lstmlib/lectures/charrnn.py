@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bptt import clip_by_value, softmax, softmax_cross_entropy
-from .data.text import Vocab, build_vocab, decode, encode, one_hot
-from .rnn import RNNParams, rnn_backward, rnn_forward
-from .validate import as_real_array, check_instance, check_positive_int, check_shape
+from lstmlib.core.bptt import clip_by_value
+from lstmlib.core.losses import softmax, softmax_cross_entropy
+from lstmlib.data.text import Vocab, build_vocab, decode, encode, one_hot
+from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward
+from lstmlib.core.validate import as_real_array, check_instance, check_positive_int, check_shape
 
-__all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "adagrad_step",
-           "sample", "train_char_rnn", "gradient_check"]
+__all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "adagrad_step", "sample",
+           "train_char_rnn", "gradient_check"]
 
 ADAGRAD_EPS = 1e-8
 SMOOTHING = 0.999

@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 
 import plotly.graph_objects as go
 
-from .figures import in_book_build, rounded, to_static_html, StaticHTML
+from lstmlib.viz.figures import in_book_build, rounded, to_static_html, StaticHTML
 
 __all__ = ["Control", "Explorable", "explorable", "MAX_STATES", "error_html"]
 

@@ -7,10 +7,11 @@ Two jobs:
    inlined: the built book serves one local ``plotly.min.js`` for every page
    (see ``book/_ext/lstmlib_book.py``), so each page stays small and works
    offline.
-2. While the book is being built (environment variable ``LSTMLIB_BOOK=1``, set
-   by the book's Sphinx extension and by the test suite), importing this module
+2. ``use_book_style()``, called once in each notebook, sets the book's template
+   and JSON engine and, while the book is being built (environment variable
+   ``LSTMLIB_BOOK=1``, set by the book's Sphinx extension and by the test suite),
    makes that renderer plotly's default, so ``fig.show()`` in a notebook writes
-   the small static HTML. Elsewhere (Jupyter, Colab) plotly keeps its own default.
+   the small static HTML. Importing this module changes nothing.
 
 Numbers in figures are rounded to 4 significant digits (a figure cannot show
 more), which keeps pages small and makes the stored notebook outputs independent
@@ -31,7 +32,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
-__all__ = ["BOOK_ENV", "in_book_build", "to_static_html", "rounded", "StaticHTML", "heatmap", "PALETTE"]
+__all__ = ["use_book_style", "BOOK_ENV", "in_book_build", "to_static_html", "rounded", "StaticHTML",
+           "heatmap", "PALETTE"]
 
 BOOK_ENV = "LSTMLIB_BOOK"
 RENDERER = "lstmlib_book"
@@ -118,18 +120,25 @@ class _BookRenderer(MimetypeRenderer):
         return {"text/html": to_static_html(go.Figure(fig_dict))}
 
 
-pio.renderers[RENDERER] = _BookRenderer()
-# plotly writes JSON with orjson when that package happens to be installed, and with
-# the standard library otherwise; the two format numbers and non-ASCII text differently.
-# One engine everywhere keeps stored notebook outputs identical on every machine.
-pio.json.config.default_engine = "json"
-# A light template: the layout of "plotly_white" without its per-trace defaults,
-# which would add ~8 KB to every figure of every page.
-pio.templates["lstmlib"] = go.layout.Template(layout=pio.templates["plotly_white"].layout)
-pio.templates.default = "lstmlib"
-if in_book_build():
-    pio.renderers.default = RENDERER
+def use_book_style() -> None:
+    """Make the book's plotly settings active: one explicit call in each notebook's import cell.
 
+    * the book's light template ("plotly_white"'s layout, without its per-trace defaults,
+      which would add ~8 KB to every figure of every page);
+    * the standard-library JSON engine (plotly uses orjson when it happens to be installed,
+      and the two format numbers differently: one engine keeps stored outputs identical);
+    * while the book is built (``LSTMLIB_BOOK=1``), the renderer that writes the small static
+      HTML of :func:`to_static_html`. Elsewhere (Jupyter, Colab) plotly keeps its own renderer.
+
+    Importing lstmlib changes none of plotly's settings; this call does, and calling it
+    again changes nothing more.
+    """
+    pio.renderers[RENDERER] = _BookRenderer()
+    pio.json.config.default_engine = "json"
+    pio.templates["lstmlib"] = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+    pio.templates.default = "lstmlib"
+    if in_book_build():
+        pio.renderers.default = RENDERER
 
 def heatmap(z, *, text=True, colorscale="RdBu", zmid=0.0, name="", fmt=".2f", showscale=False, **kw) -> go.Heatmap:
     """A heatmap trace of a 2-D array, row 0 at the top, values written in the cells."""
