@@ -77,7 +77,7 @@ def _version(python: str):
 
 ENVS = {
     "py312": {"python": find_python312, "pins": pins},
-    "numpy": {"python": lambda: sys.executable, "pins": numpy_only_pins},
+    "numpy": {"python": lambda: getattr(sys, "_base_executable", sys.executable), "pins": numpy_only_pins},
 }
 
 
