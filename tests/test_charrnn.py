@@ -48,6 +48,8 @@ def test_gradient_check_is_small():
 
 
 def test_adagrad_step_formula():
+    from lstmlib.core import optim
+    assert adagrad_step is optim.adagrad_step          # one Adagrad in the book: lstmlib.core.optim's
     p, g = small(), small(seed=3)
     m = p.zeros_like()
     new, mem = adagrad_step(p, g, m, 0.1)

@@ -28,7 +28,7 @@ def test_equations_match_lstm_step():
     lines = step_equations(p, tr, 2)
     for q, line in zip(("f", "i", "g", "o", "c", "h"), lines):
         assert line.startswith(f"{q}_2 =")
-        assert float(re.findall(r"= (-?\d+\.\d+)$", line)[0]) == pytest.approx(s[q][0, 0], abs=5e-4)
+        assert float(re.findall(r"= (-?\d+\.\d+)$", line)[0]) == pytest.approx(getattr(s, q)[0, 0], abs=5e-4)
     # the substituted numbers recompute the result
     f_line = lines[0]
     assert "0.500·(-1.00)" in f_line and "σ(" in f_line
@@ -82,8 +82,8 @@ def test_cs615_concatenated_form_equals_separate_weights():
     assert W["W_f"].shape == (7, 4)
     np.testing.assert_allclose(np.hstack([x, h]) @ W["W_f"], x @ p.W_xf + h @ p.W_hf)
     a, b = cs615_step(p, x, h, c), lstm_step(p, x, h, c)
-    for q in ("f", "i", "g", "o", "c", "h"):
-        np.testing.assert_allclose(a[q], b[q], atol=1e-14)
+    for q in ("f", "i", "g", "o", "c", "h", "a_f", "a_i", "a_g", "a_o", "tanh_c"):
+        np.testing.assert_allclose(getattr(a, q), getattr(b, q), atol=1e-14)
 
 
 def test_first_element_task_and_short_training():

@@ -113,6 +113,24 @@ def test_sgd_truncated_and_errors():
     assert res.ok and res.losses[-1] < res.losses[0]
     with pytest.raises(ValueError, match="output layer"):
         R.sgd_train(R.rnn_params(4, 0.9, rng=np.random.default_rng(0)), x, y, lr=0.1, steps=1)
+    for lr in (0, -0.1, np.nan, None):
+        with pytest.raises(ValueError, match="lr must be a finite number"):
+            R.sgd_train(p, x, y, lr=lr, steps=1)
+
+
+def test_sgd_train_steps_with_optim_sgd_and_reports_overflowing_parameters():
+    from lstmlib.core.bptt import backward, forward
+    from lstmlib.core.losses import squared_error
+    from lstmlib.core.optim import sgd_step
+    x, y = _task()
+    p = R.rnn_params(8, 0.9, rng=np.random.default_rng(1), K=1)
+    res = R.sgd_train(p, x, y, lr=0.005, steps=1)
+    trace = forward(p, x)
+    grads = backward(p, trace, dy=squared_error(trace.y, y)[1]).dparams
+    assert np.array_equal(res.params.to_vector(), sgd_step(p, grads, 0.005)[0].to_vector())
+    huge = R.sgd_train(p, x, y, lr=1e308, steps=3)          # finite loss and gradient, overflowing step
+    assert not huge.ok and huge.message == "training stopped: the parameters overflowed at update 0"
+    assert huge.params is p and huge.losses.shape == (1,)
 
 
 def test_jacobian_sum_equals_bptt_only_up_to_t():

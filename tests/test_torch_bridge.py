@@ -6,7 +6,7 @@ import torch
 from lstmlib.torchside import bridge as tb
 from lstmlib.core.bptt import forward
 from lstmlib.core.gru import GRUParams
-from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.lstm import GATES, LSTMParams
 from lstmlib.core.rnn import RNNParams
 
 KINDS = [RNNParams, LSTMParams, GRUParams]
@@ -36,6 +36,14 @@ def test_lstm_gate_order_i_f_g_o():
     w = tb.to_torch(p).weight_ih_l0.detach().numpy()
     assert np.array_equal(w[0:3], p.W_xi.T) and np.array_equal(w[3:6], p.W_xf.T)
     assert np.array_equal(w[6:9], p.W_xg.T) and np.array_equal(w[9:12], p.W_xo.T)
+    assert tb.TORCH_ORDER == ("i", "f", "g", "o") and sorted(tb.TORCH_ORDER) == sorted(GATES)
+
+
+def test_set_forget_bias_writes_the_forget_rows():
+    model = tb.LSTMModel(2, 3, 2, rng=np.random.default_rng(4), dtype=torch.float64)
+    b_i = model.to_params().b_i
+    p = tb.set_forget_bias(model, 2.5).to_params()
+    assert np.array_equal(p.b_f, np.full(3, 2.5)) and np.array_equal(p.b_i, b_i)
 
 
 @pytest.mark.parametrize("P", KINDS)

@@ -2,29 +2,33 @@
 validation. Imports nothing but numpy.
 """
 from .base import (sigmoid, Params, Gradients, check_input, check_trace, upstream, check_k, output_forward,
-                   output_backward, ACTIVATIONS)
+                   output_backward, ACTIVATIONS, param, Trace, Step)
 from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, global_norm, truncation_cuts,
                    gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient)
 from .conv import (feature_map_size, pool_output_size, zero_pad, conv2d_mean, conv2d_mean_naive,
                    convolve_filters, window, window_products, relu, max_pool, max_pool_naive)
 from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .losses import softmax, softmax_cross_entropy, squared_error, last_step_loss
-from .lstm import LSTMParams, LSTMTrace, lstm_step, lstm_step_backward, lstm_forward, lstm_backward
-from .rnn import RNNParams, RNNTrace, rnn_step, rnn_step_backward, rnn_forward, rnn_backward
+from .lstm import (LSTMParams, LSTMTrace, lstm_step, lstm_step_backward, lstm_forward, lstm_backward,
+                   LSTMFamilyParams, LSTMStep, gate_blocks, local_derivatives, cell_bptt)
+from .optim import sgd_step, adagrad_step, adam_step, AdamState, check_learning_rate
+from .rnn import RNNParams, RNNTrace, rnn_step, rnn_step_backward, rnn_forward, rnn_backward, RNNStep
 from .validate import (as_float_array, check_shape, check_positive_int, check_choice, check_probability,
                        as_real_array, check_instance, check_finite)
 from .variants import (PeepholeLSTMParams, CoupledLSTMParams, NoForgetLSTMParams, variant_forward,
                        variant_backward)
 
 __all__ = ["sigmoid", "Params", "Gradients", "check_input", "check_trace", "upstream", "check_k",
-           "output_forward", "output_backward", "ACTIVATIONS", "forward", "backward", "clip_by_value",
-           "clip_by_global_norm", "global_norm", "truncation_cuts", "gradient_norms",
-           "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
+           "output_forward", "output_backward", "ACTIVATIONS", "param", "Trace", "Step", "forward",
+           "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
+           "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
            "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
            "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "GRUParams",
            "GRUTrace", "gru_forward", "gru_backward", "softmax", "softmax_cross_entropy", "squared_error",
            "last_step_loss", "LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward",
-           "lstm_backward", "RNNParams", "RNNTrace", "rnn_step", "rnn_step_backward", "rnn_forward",
-           "rnn_backward", "as_float_array", "check_shape", "check_positive_int", "check_choice",
-           "check_probability", "as_real_array", "check_instance", "check_finite", "PeepholeLSTMParams",
-           "CoupledLSTMParams", "NoForgetLSTMParams", "variant_forward", "variant_backward"]
+           "lstm_backward", "LSTMFamilyParams", "LSTMStep", "gate_blocks", "local_derivatives", "cell_bptt",
+           "sgd_step", "adagrad_step", "adam_step", "AdamState", "check_learning_rate", "RNNParams",
+           "RNNTrace", "rnn_step", "rnn_step_backward", "rnn_forward", "rnn_backward", "RNNStep",
+           "as_float_array", "check_shape", "check_positive_int", "check_choice", "check_probability",
+           "as_real_array", "check_instance", "check_finite", "PeepholeLSTMParams", "CoupledLSTMParams",
+           "NoForgetLSTMParams", "variant_forward", "variant_backward"]

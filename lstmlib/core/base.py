@@ -9,7 +9,7 @@ import dataclasses
 from lstmlib.core.validate import as_real_array, check_instance, check_positive_int, check_shape
 
 __all__ = ["sigmoid", "Params", "Gradients", "check_input", "check_trace", "upstream", "check_k",
-           "output_forward", "output_backward", "ACTIVATIONS"]
+           "output_forward", "output_backward", "ACTIVATIONS", "param", "Trace", "Step"]
 
 
 ACTIVATIONS = ("tanh", "linear")
@@ -22,52 +22,66 @@ def sigmoid(a):
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def param(*axes: str, optional: bool = False):
+    """A parameter array field of a ``Params`` dataclass, its shape written in size letters:
+    ``param("D", "H")`` is a (D, H) matrix. Optional fields (the output layer) default to None."""
+    meta = {"axes": axes}
+    return dataclasses.field(default=None, metadata=meta) if optional else dataclasses.field(metadata=meta)
+
+
 class Params:
     """Mixin for frozen parameter dataclasses whose array fields are named after the math.
 
-    Subclasses define ``_anchor`` (a (D, H) field) and ``shapes(D, H, K)`` (name -> shape).
+    Each array field is declared once, with ``param(...)``, which names its shape in the size
+    letters D, H, K; shapes, names and the sizes D, H, K are read off those declarations.
     The output layer W_hy (H, K), b_y (K,) is optional: both None when K is None.
     """
-    _anchor = "W_xh"
 
-    @staticmethod
-    def shapes(D: int, H: int, K: int | None) -> dict:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @classmethod
+    def axes(cls) -> dict:
+        """{name: size letters} of every parameter array, in declaration order."""
+        return {f.name: f.metadata["axes"] for f in dataclasses.fields(cls) if "axes" in f.metadata}
 
-    @staticmethod
-    def _out_shapes(H, K):
-        return {} if K is None else {"W_hy": (H, K), "b_y": (K,)}
+    @classmethod
+    def shapes(cls, D: int, H: int, K: int | None = None) -> dict:
+        """{name: shape} for input size D, hidden size H, output size K (None: no output layer)."""
+        size = {"D": D, "H": H, "K": K}
+        return {name: tuple(size[a] for a in axes) for name, axes in cls.axes().items()
+                if K is not None or "K" not in axes}
 
     def __post_init__(self):
-        anchor = as_real_array(getattr(self, self._anchor), self._anchor, 2, "(D, H)")
         if (self.W_hy is None) != (self.b_y is None):
             raise ValueError(f"W_hy and b_y must both be arrays or both be None, got "
                              f"{type(self.W_hy).__name__} and {type(self.b_y).__name__}")
-        K = None
-        if self.W_hy is not None:
-            K = as_real_array(self.W_hy, "W_hy", 2, "(H, K)").shape[1]
-        dtype = anchor.dtype
-        for name, shape in self.shapes(*anchor.shape, K).items():
-            arr = as_real_array(getattr(self, name), name, len(shape), dtype=dtype)
-            check_shape(arr, name, shape)
+        sizes, dtype = {}, None                        # D, H (and K) from the first array that has them
+        for name, axes in self.axes().items():
+            value = getattr(self, name)
+            if value is None and "K" in axes:          # no output layer
+                continue
+            arr = as_real_array(value, name, len(axes), "(" + ", ".join(axes) + ")", dtype=dtype)
+            check_shape(arr, name, [sizes.get(a) for a in axes], "(" + ", ".join(axes) + ")")
+            sizes.update(zip(axes, arr.shape))
+            dtype = arr.dtype
             object.__setattr__(self, name, arr)
+        object.__setattr__(self, "_sizes", sizes)
+        object.__setattr__(self, "_dtype", dtype)
 
     # sizes ---------------------------------------------------------------
     @property
     def D(self) -> int:
-        return getattr(self, self._anchor).shape[0]
+        return self._sizes["D"]
 
     @property
     def H(self) -> int:
-        return getattr(self, self._anchor).shape[1]
+        return self._sizes["H"]
 
     @property
     def K(self) -> int | None:
-        return None if self.W_hy is None else self.W_hy.shape[1]
+        return self._sizes.get("K")
 
     @property
     def dtype(self):
-        return getattr(self, self._anchor).dtype
+        return self._dtype
 
     def names(self) -> list:
         """Names of the array fields, in the order of ``to_vector``."""
@@ -145,6 +159,30 @@ class Gradients:
     dh0: np.ndarray
     dc0: np.ndarray | None
     dh: np.ndarray
+
+
+class Trace:
+    """Mixin for the whole-sequence traces (RNNTrace, LSTMTrace, GRUTrace): frozen dataclasses
+    with x (T, N, D), the initial state h0 (N, H) and the hidden states h (T, N, H)."""
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """h_{t-1} for t = 0..T-1, shape (T, N, H)."""
+        return np.concatenate([self.h0[None], self.h[:-1]])
+
+
+class Step:
+    """Mixin for what a single step returns (RNNStep, LSTMStep): a frozen dataclass whose fields are
+    the step's quantities, named like the trace's (step.h is one step of trace.h). It also reads as
+    a read-only mapping, step["h"] and dict(step), for code that keeps steps as dicts."""
+
+    def keys(self) -> list:
+        return [f.name for f in dataclasses.fields(self)]
+
+    def __getitem__(self, name: str):
+        if name not in self.keys():
+            raise KeyError(name)
+        return getattr(self, name)
 
 
 def check_input(params, x, h0, c0=None, kinds=Params, with_c=False):

@@ -17,44 +17,41 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstmlib.core.base import (Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid,
-                               upstream)
+from lstmlib.core.base import (Gradients, Params, Trace, check_input, check_k, check_trace, output_forward, param,
+                               sigmoid, upstream)
 
 __all__ = ["GRUParams", "GRUTrace", "gru_forward", "gru_backward"]
+
+
+GATES = ("r", "z", "n")          # the order of the stacked gates (torch.nn.GRU stacks its rows the same way)
+_BIAS = {"r": "b_r", "z": "b_z", "n": "b_xn"}   # each gate's bias on the input side
 
 
 @dataclass(frozen=True, eq=False)
 class GRUParams(Params):
     """GRU parameters: W_x* (D, H), W_h* (H, H) for * in r, z, n; b_r, b_z, b_xn, b_hn (H,)."""
-    W_xr: np.ndarray
-    W_hr: np.ndarray
-    b_r: np.ndarray
-    W_xz: np.ndarray
-    W_hz: np.ndarray
-    b_z: np.ndarray
-    W_xn: np.ndarray
-    W_hn: np.ndarray
-    b_xn: np.ndarray
-    b_hn: np.ndarray
-    W_hy: np.ndarray | None = None
-    b_y: np.ndarray | None = None
-    _anchor = "W_xr"
-
-    @staticmethod
-    def shapes(D, H, K=None):
-        return {"W_xr": (D, H), "W_hr": (H, H), "b_r": (H,), "W_xz": (D, H), "W_hz": (H, H),
-                "b_z": (H,), "W_xn": (D, H), "W_hn": (H, H), "b_xn": (H,), "b_hn": (H,),
-                **Params._out_shapes(H, K)}
+    W_xr: np.ndarray = param("D", "H")
+    W_hr: np.ndarray = param("H", "H")
+    b_r: np.ndarray = param("H")
+    W_xz: np.ndarray = param("D", "H")
+    W_hz: np.ndarray = param("H", "H")
+    b_z: np.ndarray = param("H")
+    W_xn: np.ndarray = param("D", "H")
+    W_hn: np.ndarray = param("H", "H")
+    b_xn: np.ndarray = param("H")
+    b_hn: np.ndarray = param("H")
+    W_hy: np.ndarray | None = param("H", "K", optional=True)
+    b_y: np.ndarray | None = param("K", optional=True)
 
     def stacked(self):
-        """(W_x (D, 3H), W_h (H, 3H), b_x (3H,)) with the gates in order r, z, n."""
-        return (np.concatenate([self.W_xr, self.W_xz, self.W_xn], axis=1),
-                np.concatenate([self.W_hr, self.W_hz, self.W_hn], axis=1),
-                np.concatenate([self.b_r, self.b_z, self.b_xn]))
+        """(W_x (D, 3H), W_h (H, 3H), b_x (3H,)) with the gates side by side in the order GATES (r, z, n)."""
+        return (np.concatenate([getattr(self, f"W_x{q}") for q in GATES], axis=1),
+                np.concatenate([getattr(self, f"W_h{q}") for q in GATES], axis=1),
+                np.concatenate([getattr(self, _BIAS[q]) for q in GATES]))
 
 
 @dataclass(frozen=True, eq=False)
-class GRUTrace:
+class GRUTrace(Trace):
     """Every intermediate of ``gru_forward``, each (T, N, H) unless noted: x (T, N, D), h0 (N, H),
     pre-activations a_r, a_z, a_n, the hidden part a_hn = h_{t-1} W_hn + b_hn, gates r, z,
     candidate n, h; y (T, N, K) or None."""
@@ -69,11 +66,6 @@ class GRUTrace:
     n: np.ndarray
     h: np.ndarray
     y: np.ndarray | None = None
-
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_{t-1} for t = 0..T-1, shape (T, N, H)."""
-        return np.concatenate([self.h0[None], self.h[:-1]])
 
 
 def gru_forward(params: GRUParams, x, h0=None) -> GRUTrace:
@@ -144,9 +136,10 @@ def _gradients(params, trace, dX, dHh, dh_tot, dh0, W_x, dW_hy, db_y):
     dW_x = trace.x.reshape(T * N, -1).T @ dX2                # sum_t x_t^T dX_t
     dW_h = trace.h_prev.reshape(T * N, H).T @ dHh2           # sum_t h_{t-1}^T dHh_t
     db = dX2.sum(axis=0)
-    dparams = GRUParams(W_xr=dW_x[:, :H], W_hr=dW_h[:, :H], b_r=db[:H],
-                        W_xz=dW_x[:, H:2 * H], W_hz=dW_h[:, H:2 * H], b_z=db[H:2 * H],
-                        W_xn=dW_x[:, 2 * H:], W_hn=dW_h[:, 2 * H:], b_xn=db[2 * H:],
-                        b_hn=dHh2[:, 2 * H:].sum(axis=0), W_hy=dW_hy, b_y=db_y)
+    d = {"b_hn": dHh2[:, 2 * H:].sum(axis=0), "W_hy": dW_hy, "b_y": db_y}
+    for k, q in enumerate(GATES):
+        s = slice(k * H, (k + 1) * H)
+        d.update({f"W_x{q}": dW_x[:, s], f"W_h{q}": dW_h[:, s], _BIAS[q]: db[s]})
+    dparams = GRUParams(**d)
     dx = (dX2 @ W_x.T).reshape(T, N, -1)
     return Gradients(dparams=dparams, dx=dx, dh0=dh0, dc0=None, dh=dh_tot)

@@ -12,6 +12,9 @@ Shape letters: N batch, T time steps, D input size, H hidden size, K output size
 
 ``lstm_forward`` / ``lstm_backward`` stack the four gates internally (one matmul
 per step); ``lstm_step`` / ``lstm_step_backward`` are the same math gate by gate.
+The gates are always taken in the order ``GATES`` = (f, i, g, o). The variants of
+``lstmlib.core.variants`` are cells of the same family (``LSTMFamilyParams``) and share
+``lstm_backward``'s BPTT (``cell_bptt``).
 """
 from __future__ import annotations
 
@@ -19,51 +22,59 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstmlib.core.base import (Gradients, Params, check_input, check_k, check_trace, output_forward, sigmoid,
-                               upstream)
+from lstmlib.core.base import (Gradients, Params, Step, Trace, check_input, check_k, check_trace, output_forward,
+                               param, sigmoid, upstream)
 from lstmlib.core.validate import as_real_array, check_instance, check_shape
 
-__all__ = ["LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward", "lstm_backward"]
+__all__ = ["LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward", "lstm_backward",
+           "LSTMFamilyParams", "LSTMStep", "gate_blocks", "local_derivatives", "cell_bptt"]
 
-GATES = ("f", "i", "g", "o")
-_ORDER = ("o", "f", "i", "g")   # internal stacking: sigmoids o, f, i contiguous, and f, i, g (fed by dc) too
+GATES = ("f", "i", "g", "o")    # the one gate order: fields, stacked weights, traces (torch's rows: torchside.bridge)
 
 
-@dataclass(frozen=True, eq=False)
-class LSTMParams(Params):
-    """LSTM parameters: W_x* (D, H), W_h* (H, H), b_* (H,) for * in f, i, g, o; W_hy (H, K), b_y (K,)."""
-    W_xf: np.ndarray
-    W_hf: np.ndarray
-    b_f: np.ndarray
-    W_xi: np.ndarray
-    W_hi: np.ndarray
-    b_i: np.ndarray
-    W_xg: np.ndarray
-    W_hg: np.ndarray
-    b_g: np.ndarray
-    W_xo: np.ndarray
-    W_ho: np.ndarray
-    b_o: np.ndarray
-    W_hy: np.ndarray | None = None
-    b_y: np.ndarray | None = None
-    _anchor = "W_xf"
+class LSTMFamilyParams(Params):
+    """Parameters of a cell of the LSTM family (the LSTM and its variants), generated from its gates.
 
-    @staticmethod
-    def shapes(D, H, K=None):
-        out = {}
-        for q in GATES:
-            out.update({f"W_x{q}": (D, H), f"W_h{q}": (H, H), f"b_{q}": (H,)})
-        return {**out, **Params._out_shapes(H, K)}
+    Fields, in this order: W_x* (D, H), W_h* (H, H), b_* (H,) for each gate * of ``gates`` (some of
+    GATES, in that order, always with g and o); a diagonal peephole p_* (H,) for each gate of
+    ``peepholes`` (a_f and a_i add p * c_{t-1}, a_o adds p_o * c_t); the output layer W_hy (H, K),
+    b_y (K,) or None. A cell names its gates in its class statement, e.g.
+    ``class LSTMParams(LSTMFamilyParams, gates=GATES)``, and is made a frozen dataclass.
+    """
+    gates = GATES
+    peepholes = ()
+
+    def __init_subclass__(cls, gates=GATES, peepholes=(), **kwargs):
+        super().__init_subclass__(**kwargs)
+        gates, peepholes = tuple(gates), tuple(peepholes)
+        if gates != tuple(q for q in GATES if q in gates) or not {"g", "o"} <= set(gates) \
+                or not set(peepholes) <= set(gates) - {"g"}:
+            raise ValueError(f"gates must be some of {GATES} in that order, with g and o, and peepholes some of "
+                             f"f, i, o among them, got gates={gates}, peepholes={peepholes}")
+        axes = {}
+        for q in gates:
+            axes.update({f"W_x{q}": ("D", "H"), f"W_h{q}": ("H", "H"), f"b_{q}": ("H",)})
+        axes.update({f"p_{q}": ("H",) for q in peepholes})
+        for name, shape in axes.items():
+            setattr(cls, name, param(*shape))
+        cls.W_hy, cls.b_y = param("H", "K", optional=True), param("K", optional=True)
+        cls.__annotations__ = {**dict.fromkeys(axes, "np.ndarray"), "W_hy": "np.ndarray | None",
+                               "b_y": "np.ndarray | None", **cls.__dict__.get("__annotations__", {})}
+        cls.gates, cls.peepholes = gates, peepholes
 
     def stacked(self):
-        """(W_x (D, 4H), W_h (H, 4H), b (4H,)) with the gates in internal order o, f, i, g."""
-        return (np.concatenate([getattr(self, f"W_x{q}") for q in _ORDER], axis=1),
-                np.concatenate([getattr(self, f"W_h{q}") for q in _ORDER], axis=1),
-                np.concatenate([getattr(self, f"b_{q}") for q in _ORDER]))
+        """(W_x (D, G H), W_h (H, G H), b (G H,)): the weights of the G gates side by side, in the order ``gates``."""
+        return tuple(np.concatenate([getattr(self, f"{w}{q}") for q in self.gates], axis=-1)
+                     for w in ("W_x", "W_h", "b_"))
 
 
 @dataclass(frozen=True, eq=False)
-class LSTMTrace:
+class LSTMParams(LSTMFamilyParams, gates=GATES):
+    """LSTM parameters: W_x* (D, H), W_h* (H, H), b_* (H,) for * in f, i, g, o; W_hy (H, K), b_y (K,)."""
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMTrace(Trace):
     """Every intermediate of an LSTM forward pass, each (T, N, H) unless noted.
 
     x (T, N, D); h0, c0 (N, H); pre-activations a_f, a_i, a_g, a_o; gates f, i, o
@@ -87,27 +98,48 @@ class LSTMTrace:
     y: np.ndarray | None = None
 
     @property
-    def h_prev(self) -> np.ndarray:
-        """h_{t-1} for t = 0..T-1, shape (T, N, H)."""
-        return np.concatenate([self.h0[None], self.h[:-1]])
-
-    @property
     def c_prev(self) -> np.ndarray:
         """c_{t-1} for t = 0..T-1, shape (T, N, H)."""
         return np.concatenate([self.c0[None], self.c[:-1]])
 
 
+@dataclass(frozen=True, eq=False)
+class LSTMStep(Step):
+    """What ``lstm_step`` returns, one step of an LSTMTrace, each (N, H): gates f, i, o, candidate g,
+    cell state c, hidden state h; pre-activations a_f, a_i, a_g, a_o and tanh_c = tanh(c_t)."""
+    f: np.ndarray
+    i: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+    a_f: np.ndarray
+    a_i: np.ndarray
+    a_g: np.ndarray
+    a_o: np.ndarray
+    tanh_c: np.ndarray
+
+
+def gate_blocks(stacked, gates=GATES) -> dict:
+    """{gate: view} of an array whose last axis holds one block per gate, side by side in the order ``gates``."""
+    H = stacked.shape[-1] // len(gates)
+    return {q: stacked[..., k * H:(k + 1) * H] for k, q in enumerate(gates)}
+
+
 # ---------------------------------------------------------------- one step, gate by gate
-def lstm_step(params: LSTMParams, x_t, h_prev, c_prev) -> dict:
-    """One LSTM step. x_t (N, D), h_prev, c_prev (N, H) -> dict with a_*, f, i, g, o, c, tanh_c, h."""
+def lstm_step(params: LSTMParams, x_t, h_prev, c_prev) -> LSTMStep:
+    """One LSTM step. x_t (N, D), h_prev, c_prev (N, H) -> LSTMStep with f, i, g, o, c, h, a_*, tanh_c."""
     x_t, h_prev, c_prev = _step_input(params, x_t, h_prev, c_prev)
-    s = {f"a_{q}": x_t @ getattr(params, f"W_x{q}") + h_prev @ getattr(params, f"W_h{q}")
-         + getattr(params, f"b_{q}") for q in GATES}
-    s.update(f=sigmoid(s["a_f"]), i=sigmoid(s["a_i"]), g=np.tanh(s["a_g"]), o=sigmoid(s["a_o"]))
-    s["c"] = s["f"] * c_prev + s["i"] * s["g"]
-    s["tanh_c"] = np.tanh(s["c"])
-    s["h"] = s["o"] * s["tanh_c"]
-    return s
+    a = {q: x_t @ getattr(params, f"W_x{q}") + h_prev @ getattr(params, f"W_h{q}") + getattr(params, f"b_{q}")
+         for q in GATES}
+    f = sigmoid(a["f"])                                # forget gate
+    i = sigmoid(a["i"])                                # input gate
+    g = np.tanh(a["g"])                                # candidate
+    o = sigmoid(a["o"])                                # output gate
+    c = f * c_prev + i * g                             # cell state
+    tanh_c = np.tanh(c)
+    h = o * tanh_c                                     # hidden state
+    return LSTMStep(f=f, i=i, g=g, o=o, c=c, h=h, a_f=a["f"], a_i=a["i"], a_g=a["g"], a_o=a["o"], tanh_c=tanh_c)
 
 
 def _step_input(params, x_t, h_prev, c_prev):
@@ -117,13 +149,15 @@ def _step_input(params, x_t, h_prev, c_prev):
     return x[0], h_prev, c_prev
 
 
-def lstm_step_backward(params: LSTMParams, dh, dc, step: dict, x_t, h_prev, c_prev):
-    """Backward of ``lstm_step``. dh, dc (N, H): gradients arriving at h_t and c_t.
+def lstm_step_backward(params: LSTMParams, dh, dc, step: LSTMStep | dict, x_t, h_prev, c_prev):
+    """Backward of ``lstm_step``. dh, dc (N, H): gradients arriving at h_t and c_t; step: what
+    ``lstm_step`` returned (or a dict with f, i, g, o, tanh_c).
 
     Returns (dx_t (N, D), dh_prev (N, H), dc_prev (N, H), {name: grad}).
     """
     x_t, h_prev, c_prev = _step_input(params, x_t, h_prev, c_prev)
-    check_instance(step, "step", dict)
+    check_instance(step, "step", (LSTMStep, dict))
+    step = dict(step)                                  # an LSTMStep reads as a mapping too
     vals = {}
     for n, v in [("dh", dh), ("dc", dc)] + [(n, step.get(n)) for n in ("f", "i", "g", "o", "tanh_c")]:
         vals[n] = as_real_array(v, n if n in ("dh", "dc") else f"step[{n!r}]", 2, "(N, H)", dtype=params.dtype)
@@ -149,34 +183,34 @@ def lstm_forward(params: LSTMParams, x, h0=None, c0=None) -> LSTMTrace:
     x, h0, c0 = check_input(params, x, h0, c0, kinds=LSTMParams, with_c=True)
     T, N, D = x.shape
     H = params.H
-    W_x, W_h, b = params.stacked()
-    half = np.concatenate([np.full(3 * H, 0.5), np.ones(H)]).astype(params.dtype)
-    W_x, W_h, b = W_x * half, W_h * half, b * half          # sigma(a) = tanh(a/2)/2 + 1/2: prescale o, f, i
+    # sigma(a) = tanh(a/2)/2 + 1/2: halve the weights of f, i, o, and one tanh serves all four gates
+    scale = np.repeat([1.0 if q == "g" else 0.5 for q in GATES], H).astype(params.dtype)    # (4H,)
+    shift = np.repeat([0.0 if q == "g" else 0.5 for q in GATES], H).astype(params.dtype)
+    W_x, W_h, b = (w * scale for w in params.stacked())   # the gates side by side, in the order GATES
     A = (x.reshape(T * N, D) @ W_x).reshape(T, N, 4 * H)   # x_t W_x for all t in one matmul
     A += b
     G = np.empty_like(A)                                    # gates after activation, (T, N, 4H)
     c, tanh_c, h = (np.empty((T, N, H), params.dtype) for _ in range(3))
     buf = np.empty((N, 4 * H), params.dtype)
     ig = np.empty((N, H), params.dtype)
-    views = zip(A, G, G[..., :3 * H], G[..., :H], G[..., H:2 * H], G[..., 2 * H:3 * H], G[..., 3 * H:], c, tanh_c, h)
+    gate = gate_blocks(G)
+    views = zip(A, G, gate["f"], gate["i"], gate["g"], gate["o"], c, tanh_c, h)
     h_prev, c_prev = h0, c0
-    for A_t, G_t, S_t, o, f, i, g, c_t, tc_t, h_t in views:
+    for A_t, G_t, f, i, g, o, c_t, tc_t, h_t in views:
         np.matmul(h_prev, W_h, out=buf)                     # h_{t-1} W_h
         A_t += buf                                          #   + x_t W_x + b
-        np.tanh(A_t, out=G_t)                               # tanh(a/2) for o, f, i; tanh(a) for g
-        S_t *= 0.5                                          # -> sigma(a) = tanh(a/2)/2 + 1/2
-        S_t += 0.5
+        np.tanh(A_t, out=G_t)                               # tanh(a/2) for f, i, o; tanh(a) for g
+        G_t *= scale                                        # -> sigma(a) = tanh(a/2)/2 + 1/2 for f, i, o
+        G_t += shift                                        #    (g: times 1, plus 0)
         np.multiply(f, c_prev, out=c_t)                     # c = f c_prev
         np.multiply(i, g, out=ig)
         c_t += ig                                           #   + i g
         np.tanh(c_t, out=tc_t)
         np.multiply(o, tc_t, out=h_t)                       # h = o tanh(c)
         h_prev, c_prev = h_t, c_t
-    A[..., :3 * H] *= 2                                     # undo the prescaling: true pre-activations
-    part = {q: slice(k * H, (k + 1) * H) for k, q in enumerate(_ORDER)}
-    return LSTMTrace(x=x, h0=h0, c0=c0, **{f"a_{q}": A[..., part[q]] for q in GATES},
-                     **{q: G[..., part[q]] for q in GATES}, c=c, tanh_c=tanh_c, h=h,
-                     y=output_forward(params, h))
+    A /= scale                                              # undo the halving: the true pre-activations
+    return LSTMTrace(x=x, h0=h0, c0=c0, **{f"a_{q}": a for q, a in gate_blocks(A).items()}, **gate,
+                     c=c, tanh_c=tanh_c, h=h, y=output_forward(params, h))
 
 
 def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh=None, dy=None, k: int | None = None) -> Gradients:
@@ -184,68 +218,68 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dh=None, dy=None, k: int
 
     k: truncated BPTT as torch with ``h, c = h.detach(), c.detach()`` every k steps: no
     gradient flows from step t into h_{t-1}, c_{t-1} when t % k == 0 (t > 0). None: full.
+    The work is ``cell_bptt``'s, from the cell's ``local_derivatives``.
     """
     check_trace(params, trace, LSTMParams, LSTMTrace)
+    return cell_bptt(params, trace, local_derivatives(trace), dh, dy, k)
+
+
+def local_derivatives(trace: LSTMTrace) -> dict:
+    """The LSTM's local derivatives at every step, each (T, N, H), from which ``cell_bptt`` builds
+    all gradients: "f", "i", "g": dc_t/da_q; "o": dh_t/da_o; "dh_dc": dh_t/dc_t; "dc_dc": dc_t/dc_{t-1}."""
+    f, i, g, o, tc = trace.f, trace.i, trace.g, trace.o, trace.tanh_c
+    return {"f": (1 - f) * f * trace.c_prev,          # c = f c_prev + ..., then sigma' = s (1 - s)
+            "i": (1 - i) * i * g,                     # c = ... + i g, then sigma'
+            "g": (1 - g * g) * i,                     # c = ... + i g, then tanh' = 1 - g^2
+            "o": (1 - o) * o * tc,                    # h = o tanh(c), then sigma'
+            "dh_dc": (1 - tc * tc) * o,               # h = o tanh(c)
+            "dc_dc": f}                               # c = f c_prev + ...
+
+
+def cell_bptt(params: LSTMFamilyParams, trace: LSTMTrace, local: dict, dh=None, dy=None,
+              k: int | None = None) -> Gradients:
+    """BPTT of any cell of the LSTM family (``lstm_backward``, the variants' ``variant_backward``), its
+    gates stacked in the order ``params.gates`` (o last: it feeds h_t, the others c_t). local: the
+    cell's ``local_derivatives``; dh, dy, k as in ``lstm_backward``."""
     k = check_k(k)
     gup, dW_hy, db_y = upstream(params, trace, dh, dy)
     T, N, H = gup.shape
-    f, o, tc = trace.f, trace.o, trace.tanh_c
-    M = _local_derivatives(trace)                       # (T, N, 4H), internal order o, f, i, g
-    Q = tc * tc                                         # dh -> dc: o (1 - tanh(c)^2)
-    np.subtract(1, Q, out=Q)
-    Q *= o
-    dA = np.empty((T, N, 4 * H), params.dtype)
+    G = len(params.gates)
+    M = np.stack([local[q] for q in params.gates], axis=2)    # (T, N, G, H): da_q = dc M_q, da_o = dh M_o
+    Q, F = local["dh_dc"], local["dc_dc"]
+    dA = np.empty((T, N, G, H), params.dtype)
+    dA2 = dA.reshape(T, N, G * H)
     dh_tot = np.empty_like(gup)
     W_x, W_h, _ = params.stacked()
     W_hT = np.ascontiguousarray(W_h.T)
     dh_next, dc_next, dc = (np.zeros((N, H), params.dtype) for _ in range(3))
-    dc3 = dc[:, None, :]                                # dc broadcast over the gates f, i, g
-    M4, dA4 = M.reshape(T, N, 4, H), dA.reshape(T, N, 4, H)
+    dc_cell = dc[:, None, :]                            # dc broadcast over the gates that feed c_t
     for t in reversed(range(T)):
         dht = np.add(gup[t], dh_next, out=dh_tot[t])    # direct + from step t+1
         np.multiply(dht, Q[t], out=dc)                  # through h = o tanh(c)
         dc += dc_next                                   #   + from c_{t+1} = f c_t + ...
-        np.multiply(dht, M4[t, :, 0], out=dA4[t, :, 0])           # da_o
-        np.multiply(dc3, M4[t, :, 1:], out=dA4[t, :, 1:])         # da_f, da_i, da_g
-        np.multiply(dc, f[t], out=dc_next)              # c_{t-1} reaches c_t through f
-        np.matmul(dA[t], W_hT, out=dh_next)             # through h_{t-1} W_h
+        np.multiply(dht, M[t, :, -1], out=dA[t, :, -1])            # da_o
+        np.multiply(dc_cell, M[t, :, :-1], out=dA[t, :, :-1])      # da_f, da_i, da_g
+        np.multiply(dc, F[t], out=dc_next)              # c_{t-1} reaches c_t through f
+        np.matmul(dA2[t], W_hT, out=dh_next)            # through h_{t-1} W_h
         if k is not None and t > 0 and t % k == 0:
             dh_next[:] = 0                              # truncation: cut both paths
             dc_next[:] = 0
-    return _gradients(params, trace, dA, dh_tot, dh_next, dc_next, W_x, dW_hy, db_y)
-
-
-def _local_derivatives(trace):
-    """M = [tanh(c) o(1-o), c_prev f(1-f), g i(1-i), i (1-g^2)] (T, N, 4H), built in place:
-    da_o = dh * M_o, and da_f, da_i, da_g = dc * M_f, M_i, M_g."""
-    T, N, H = trace.h.shape
-    o, f, i, g = trace.o, trace.f, trace.i, trace.g
-    M = np.empty((T, N, 4 * H), trace.h.dtype)
-    M4 = M.reshape(T, N, 4, H)
-    for k, gate in enumerate((o, f, i)):               # sigma' = s (1 - s)
-        np.subtract(1, gate, out=M4[:, :, k])
-        M4[:, :, k] *= gate
-    np.multiply(g, g, out=M4[:, :, 3])                 # tanh' = 1 - g^2
-    np.subtract(1, M4[:, :, 3], out=M4[:, :, 3])
-    M4[:, :, 0] *= trace.tanh_c                        # h = o tanh(c)
-    M4[0, :, 1] *= trace.c0                            # c = f c_prev + ...
-    M4[1:, :, 1] *= trace.c[:-1]
-    M4[:, :, 2] *= g                                   # c = ... + i g
-    M4[:, :, 3] *= i
-    return M
+    return _gradients(params, trace, dA2, dh_tot, dh_next, dc_next, W_x, dW_hy, db_y)
 
 
 def _gradients(params, trace, dA, dh_tot, dh0, dc0, W_x, dW_hy, db_y):
-    """Parameter gradients from dA (T, N, 4H) in one matmul each, split back into names."""
-    T, N, H4 = dA.shape
-    H = H4 // 4
-    dA2 = dA.reshape(T * N, H4)
-    dW_x = trace.x.reshape(T * N, -1).T @ dA2            # sum_t x_t^T da_t
-    dW_h = trace.h_prev.reshape(T * N, H).T @ dA2        # sum_t h_{t-1}^T da_t
-    db = dA2.sum(axis=0)
+    """Parameter gradients from dA (T, N, G H) in one matmul each, split back into names."""
+    T, N, GH = dA.shape
+    H = GH // len(params.gates)
+    dA2 = dA.reshape(T * N, GH)
     d = {"W_hy": dW_hy, "b_y": db_y}
-    for n, q in enumerate(_ORDER):
-        s = slice(n * H, (n + 1) * H)
-        d.update({f"W_x{q}": dW_x[:, s], f"W_h{q}": dW_h[:, s], f"b_{q}": db[s]})
+    for w, grad in [("W_x", trace.x.reshape(T * N, -1).T @ dA2),        # sum_t x_t^T da_t
+                    ("W_h", trace.h_prev.reshape(T * N, H).T @ dA2),    # sum_t h_{t-1}^T da_t
+                    ("b_", dA2.sum(axis=0))]:
+        d.update({f"{w}{q}": block for q, block in gate_blocks(grad, params.gates).items()})
+    da = gate_blocks(dA, params.gates)
+    for q in params.peepholes:                          # a_f, a_i add p * c_{t-1}; a_o adds p_o * c_t
+        d[f"p_{q}"] = (da[q] * (trace.c if q == "o" else trace.c_prev)).sum(axis=(0, 1))
     dx = (dA2 @ W_x.T).reshape(T, N, -1)
-    return Gradients(dparams=LSTMParams(**d), dx=dx, dh0=dh0, dc0=dc0, dh=dh_tot)
+    return Gradients(dparams=type(params)(**d), dx=dx, dh0=dh0, dc0=dc0, dh=dh_tot)

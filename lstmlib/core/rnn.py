@@ -1,4 +1,4 @@
-"""Vanilla RNN in numpy, plus the pieces every recurrent model of lstmlib shares.
+"""Vanilla RNN in numpy: forward over a sequence, BPTT, and a readable single step.
 
 Shape letters (used in every docstring of this module):
 N batch, T time steps, D input size, H hidden size, K output size.
@@ -8,9 +8,8 @@ Arrays are time-first: x is (T, N, D); vectors are rows, so x_t @ W_xh.
     h_t = phi(a_t)                              phi = tanh or identity ("linear")
     y_t = h_t W_hy + b_y                        output scores       (N, K)
 
-Shared pieces: ``sigmoid``, the ``Params`` mixin (dict / flat-vector views of a
-frozen parameter dataclass), ``Gradients`` (what every ``*_backward`` returns)
-and the output layer ``output_forward`` / ``output_backward``.
+The pieces every model shares (the ``Params`` mixin, ``Gradients``, the output layer) are in
+``lstmlib.core.base``.
 """
 from __future__ import annotations
 
@@ -19,33 +18,29 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_shape
-from lstmlib.core.base import (ACTIVATIONS, Gradients, Params, check_input, check_k, check_trace,
-                               output_forward, upstream)
+from lstmlib.core.base import (ACTIVATIONS, Gradients, Params, Step, Trace, check_input, check_k, check_trace,
+                               output_forward, param, upstream)
 
-__all__ = ["RNNParams", "RNNTrace", "rnn_step", "rnn_step_backward", "rnn_forward", "rnn_backward"]
+__all__ = ["RNNParams", "RNNTrace", "rnn_step", "rnn_step_backward", "rnn_forward", "rnn_backward", "RNNStep"]
 
 
 @dataclass(frozen=True, eq=False)
 class RNNParams(Params):
     """Vanilla RNN parameters; activation is "tanh" or "linear" (phi = identity)."""
-    W_xh: np.ndarray                 # (D, H)
-    W_hh: np.ndarray                 # (H, H)
-    b_h: np.ndarray                  # (H,)
-    W_hy: np.ndarray | None = None   # (H, K)
-    b_y: np.ndarray | None = None    # (K,)
+    W_xh: np.ndarray = param("D", "H")
+    W_hh: np.ndarray = param("H", "H")
+    b_h: np.ndarray = param("H")
+    W_hy: np.ndarray | None = param("H", "K", optional=True)
+    b_y: np.ndarray | None = param("K", optional=True)
     activation: str = "tanh"
 
     def __post_init__(self):
         check_choice(self.activation, "activation", ACTIVATIONS)
         super().__post_init__()
 
-    @staticmethod
-    def shapes(D, H, K=None):
-        return {"W_xh": (D, H), "W_hh": (H, H), "b_h": (H,), **Params._out_shapes(H, K)}
-
 
 @dataclass(frozen=True, eq=False)
-class RNNTrace:
+class RNNTrace(Trace):
     """Every intermediate of ``rnn_forward``: x (T,N,D), h0 (N,H), a and h (T,N,H), y (T,N,K) or None."""
     x: np.ndarray
     h0: np.ndarray
@@ -53,18 +48,17 @@ class RNNTrace:
     h: np.ndarray
     y: np.ndarray | None = None
 
-    @property
-    def h_prev(self) -> np.ndarray:
-        """h_{t-1} for t = 0..T-1, shape (T, N, H)."""
-        return np.concatenate([self.h0[None], self.h[:-1]])
 
-
-# ---------------------------------------------------------------- shared helpers
+@dataclass(frozen=True, eq=False)
+class RNNStep(Step):
+    """What ``rnn_step`` returns, one step of an RNNTrace: a and h (N, H)."""
+    a: np.ndarray
+    h: np.ndarray
 
 
 # ---------------------------------------------------------------- one step (teaching)
-def rnn_step(params: RNNParams, x_t, h_prev):
-    """One step: a = x_t W_xh + h_prev W_hh + b_h, h = phi(a). x_t (N, D), h_prev (N, H) -> (h, a)."""
+def rnn_step(params: RNNParams, x_t, h_prev) -> RNNStep:
+    """One step: a = x_t W_xh + h_prev W_hh + b_h, h = phi(a). x_t (N, D), h_prev (N, H) -> RNNStep(a, h)."""
     check_instance(params, "params", RNNParams)
     x_t = as_real_array(x_t, "x_t", 2, "(N, D)", dtype=params.dtype)
     check_shape(x_t, "x_t", (None, params.D), "(N, D)")
@@ -72,7 +66,7 @@ def rnn_step(params: RNNParams, x_t, h_prev):
     check_shape(h_prev, "h_prev", (x_t.shape[0], params.H), "(N, H)")
     a = x_t @ params.W_xh + h_prev @ params.W_hh + params.b_h
     h = np.tanh(a) if params.activation == "tanh" else a
-    return h, a
+    return RNNStep(a=a, h=h)
 
 
 def rnn_step_backward(params: RNNParams, dh, x_t, h_prev, h):

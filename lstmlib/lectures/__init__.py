@@ -2,8 +2,8 @@
 classification by votes, the scalar LSTM, remedies, the numpy char-RNN, vanishing-gradient curves.
 Imports the core and data.
 """
-from .charrnn import (CharRNNConfig, CharRNNRun, init_char_rnn, char_loss_and_grads, adagrad_step, sample,
-                      train_char_rnn, gradient_check)
+from .charrnn import (CharRNNConfig, CharRNNRun, init_char_rnn, char_loss_and_grads, sample, train_char_rnn,
+                      gradient_check)
 from .refresher import weighted_sum, neuron_error, neuron_error_grad, gradient_step
 from .remedies import (spectral_radius, scale_to_spectral_radius, orthogonal, identity, rnn_params,
                        lstm_params, gru_params, EchoStateNetwork, esn_init, esn_states, esn_fit, esn_predict,
@@ -17,10 +17,10 @@ from .scalar_lstm import (scalar_lstm, unrolled, cs615_weights, cs615_step, HAND
 from .vanishing import network, gradient_norm_curve, MODELS, parse_setup
 from .xo import pixel_agreement, xo_features, fc_votes
 
-__all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "adagrad_step", "sample",
-           "train_char_rnn", "gradient_check", "weighted_sum", "neuron_error", "neuron_error_grad",
-           "gradient_step", "spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity",
-           "rnn_params", "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
+__all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "sample", "train_char_rnn",
+           "gradient_check", "weighted_sum", "neuron_error", "neuron_error_grad", "gradient_step",
+           "spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity", "rnn_params",
+           "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
            "esn_predict", "TrainResult", "sgd_train", "bias_gradient_by_jacobians", "counting_params",
            "counting_objective", "counting_gradients", "slide_gradients", "counting_rmse", "CountingRun",
            "train_counting", "seq_to_vector_bias_terms", "input_influence", "state_difference",

@@ -10,7 +10,7 @@ The model is lstmlib's tanh RNN (``RNNParams`` with an output layer); forward an
 ``lstmlib.rnn.rnn_forward`` / ``rnn_backward`` and the loss is
 ``lstmlib.bptt.softmax_cross_entropy`` (sum over t of the batch-mean of -log p_t[target]).
 
-    Adagrad:   m <- m + g^2,   theta <- theta - lr * g / sqrt(m + 1e-8)
+    Adagrad:   m <- m + g^2,   theta <- theta - lr * g / sqrt(m + 1e-8)   (``lstmlib.core.optim.adagrad_step``)
     smoothing: s <- 0.999 s + 0.001 loss,  starting from s = -log(1/K) * T (a uniform guess)
     sampling:  p = softmax(y_t / temperature)
 """
@@ -24,14 +24,14 @@ import numpy as np
 
 from lstmlib.core.bptt import clip_by_value
 from lstmlib.core.losses import softmax, softmax_cross_entropy
+from lstmlib.core.optim import adagrad_step   # re-exported: the one Adagrad, eps = 1e-8 inside the sqrt
 from lstmlib.data.text import Vocab, build_vocab, decode, encode, one_hot
 from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward
 from lstmlib.core.validate import as_real_array, check_instance, check_positive_int, check_shape
 
-__all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "adagrad_step", "sample",
-           "train_char_rnn", "gradient_check"]
+__all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "sample", "train_char_rnn",
+           "gradient_check"]
 
-ADAGRAD_EPS = 1e-8
 SMOOTHING = 0.999
 
 
@@ -97,14 +97,6 @@ def char_loss_and_grads(params: RNNParams, inputs, targets, h_prev=None):
     loss, dy = softmax_cross_entropy(trace.y, targets)
     grads = rnn_backward(params, trace, dy=dy).dparams
     return loss, grads, trace.h[-1]
-
-
-def adagrad_step(params: RNNParams, grads: RNNParams, memory: RNNParams, lr: float):
-    """One Adagrad update; returns (new params, new memory). memory holds the running sums of g^2."""
-    names = params.names()
-    mem = {n: getattr(memory, n) + getattr(grads, n) ** 2 for n in names}            # m += g^2
-    new = {n: getattr(params, n) - lr * getattr(grads, n) / np.sqrt(mem[n] + ADAGRAD_EPS) for n in names}
-    return dataclasses.replace(params, **new), dataclasses.replace(memory, **mem)
 
 
 def sample(params: RNNParams, seed_ix: int, n: int, *, rng: np.random.Generator, h=None,

@@ -30,6 +30,7 @@ from lstmlib.core.bptt import backward, clip_by_global_norm, forward, global_nor
 from lstmlib.core.losses import squared_error
 from lstmlib.core.gru import GRUParams
 from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.optim import check_learning_rate, sgd_step
 from lstmlib.core.rnn import RNNParams
 from lstmlib.core.validate import (as_float_array, check_choice, check_instance, check_positive_int,
                                    check_shape)
@@ -247,7 +248,8 @@ class TrainResult:
 
 def sgd_train(params, x, targets, *, lr: float, steps: int, clip: float | None = None,
               k: int | None = None) -> TrainResult:
-    """Full-batch SGD on L = sum_t mean_n 0.5 ||y_t - targets_t||^2 (targets (T, N, K)).
+    """Full-batch SGD (``optim.sgd_step``, theta <- theta - lr g) on L = sum_t mean_n 0.5 ||y_t - targets_t||^2
+    (targets (T, N, K)).
 
     clip: max global gradient norm (None: no clipping); k: truncated BPTT length (None: full).
     Stops at the first loss, gradient or parameter that is NaN or infinite and says so in
@@ -255,7 +257,7 @@ def sgd_train(params, x, targets, *, lr: float, steps: int, clip: float | None =
     """
     if params.K is None:
         raise ValueError("params must have an output layer (W_hy, b_y), got K=None")
-    steps = check_positive_int(steps, "steps")
+    steps, lr = check_positive_int(steps, "steps"), check_learning_rate(lr)
     targets = as_float_array(targets, "targets", 3, "(T, N, K)")
     losses, norms = [], []
     with np.errstate(all="ignore"):
@@ -274,10 +276,10 @@ def sgd_train(params, x, targets, *, lr: float, steps: int, clip: float | None =
                 return _stop(losses, norms, params, f"the gradient norm became {norm} at update {step}")
             if clip is not None:
                 grads, _ = clip_by_global_norm(grads, clip)
-            theta = params.to_vector() - lr * grads.to_vector()
-            if not np.all(np.isfinite(theta)):
+            try:
+                params, _ = sgd_step(params, grads, lr)            # theta <- theta - lr g
+            except ValueError:                                     # Params refuse NaN and infinite entries
                 return _stop(losses, norms, params, f"the parameters overflowed at update {step}")
-            params = params.from_vector(theta)
     return TrainResult(np.array(losses), np.array(norms), params, True,
                        f"finished {steps} updates; final loss {losses[-1]:.4g}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from lstmlib.core.base import sigmoid
-from lstmlib.core.lstm import GATES, LSTMParams, LSTMTrace, lstm_forward
+from lstmlib.core.lstm import GATES, LSTMParams, LSTMStep, LSTMTrace, lstm_forward
 from lstmlib.core.validate import as_float_array, check_instance, check_shape
 
 __all__ = ["scalar_lstm", "unrolled", "cs615_weights", "cs615_step", "HAND_SET", "SINGH_NAMES",
@@ -99,9 +99,9 @@ def cs615_weights(params: LSTMParams) -> dict:
     return {lecture[q]: np.vstack([getattr(params, f"W_x{q}"), getattr(params, f"W_h{q}")]) for q in GATES}
 
 
-def cs615_step(params: LSTMParams, x_t, h_prev, c_prev) -> dict:
+def cs615_step(params: LSTMParams, x_t, h_prev, c_prev) -> LSTMStep:
     """One step in CS 615's form: z = [x_t, h_{t-1}] (N, D + H), f = sigma(z W_f + b_f), ...;
-    returns {f, i, g, o, c, h}."""
+    returns the LSTMStep (f, i, g, o, c, h, ...) that ``lstm_step`` returns too."""
     x_t = as_float_array(x_t, "x_t", 2, "(N, D)")
     h_prev = as_float_array(h_prev, "h_prev", 2, "(N, H)")
     c_prev = as_float_array(c_prev, "c_prev", 2, "(N, H)")
@@ -110,9 +110,11 @@ def cs615_step(params: LSTMParams, x_t, h_prev, c_prev) -> dict:
     check_shape(c_prev, "c_prev", h_prev.shape, "(N, H)")
     Wc = cs615_weights(params)
     z = np.hstack([x_t, h_prev])                                   # [x, h]: concatenate along features
-    f = sigmoid(z @ Wc["W_f"] + params.b_f)
-    i = sigmoid(z @ Wc["W_i"] + params.b_i)
-    g = np.tanh(z @ Wc["W_C"] + params.b_g)
-    o = sigmoid(z @ Wc["W_o"] + params.b_o)
+    a_f = z @ Wc["W_f"] + params.b_f
+    a_i = z @ Wc["W_i"] + params.b_i
+    a_g = z @ Wc["W_C"] + params.b_g
+    a_o = z @ Wc["W_o"] + params.b_o
+    f, i, g, o = sigmoid(a_f), sigmoid(a_i), np.tanh(a_g), sigmoid(a_o)
     c = f * c_prev + i * g
-    return {"f": f, "i": i, "g": g, "o": o, "c": c, "h": o * np.tanh(c)}
+    tanh_c = np.tanh(c)
+    return LSTMStep(f=f, i=i, g=g, o=o, c=c, h=o * tanh_c, a_f=a_f, a_i=a_i, a_g=a_g, a_o=a_o, tanh_c=tanh_c)

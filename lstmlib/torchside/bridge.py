@@ -17,8 +17,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from lstmlib.core.gru import GRUParams
-from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.gru import GATES as GRU_GATES, GRUParams
+from lstmlib.core.lstm import GATES, LSTMParams
 from lstmlib.core.rnn import RNNParams
 from lstmlib.core.base import check_input
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
@@ -27,9 +27,13 @@ from lstmlib.core.validate import check_finite
 __all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "single_thread", "set_forget_bias"]
 
+# torch.nn.LSTM stacks its gates' rows as i, f, g, o: lstmlib's GATES (f, i, g, o) with f and i swapped.
+# (torch.nn.GRU's rows r, z, n are in lstmlib's GRU order.)
+TORCH_ORDER = ("i", "f", "g", "o")
+assert sorted(TORCH_ORDER) == sorted(GATES)
+
 # (torch module class, gate letters in torch's row order)
-_LAYOUT = {RNNParams: (nn.RNN, ("h",)), LSTMParams: (nn.LSTM, ("i", "f", "g", "o")),
-           GRUParams: (nn.GRU, ("r", "z", "n"))}
+_LAYOUT = {RNNParams: (nn.RNN, ("h",)), LSTMParams: (nn.LSTM, TORCH_ORDER), GRUParams: (nn.GRU, GRU_GATES)}
 
 
 @contextlib.contextmanager
@@ -338,11 +342,12 @@ def single_thread():
 
 
 def set_forget_bias(model, value: float):
-    """Set the LSTM forget-gate bias b_f to ``value`` in every unit (torch rows H:2H of bias_ih; bias_hh zeroed)."""
+    """Set the LSTM forget-gate bias b_f to ``value`` in every unit (f's rows of bias_ih; bias_hh zeroed)."""
     check_instance(model, "model", LSTMModel)
     value = check_finite(value, "value")
     H = model.rnn.hidden_size
+    rows = slice(TORCH_ORDER.index("f") * H, (TORCH_ORDER.index("f") + 1) * H)    # torch's rows H:2H
     with torch.no_grad():
-        model.rnn.bias_ih_l0[H:2 * H] = value           # torch's gate rows: i, f, g, o
-        model.rnn.bias_hh_l0[H:2 * H] = 0.0
+        model.rnn.bias_ih_l0[rows] = value
+        model.rnn.bias_hh_l0[rows] = 0.0
     return model

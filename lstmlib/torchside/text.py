@@ -39,6 +39,7 @@ from lstmlib.data import remember_first, adding_problem
 from lstmlib.data.text import Vocab, build_vocab, encode, one_hot, text_windows
 from lstmlib.core.gru import GRUParams
 from lstmlib.core.lstm import LSTMParams, LSTMTrace, lstm_forward
+from lstmlib.core.optim import AdamState, adam_step
 from lstmlib.core.rnn import RNNParams
 from lstmlib.torchside.bridge import LSTMModel, model_to_params, seeded, train
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int
@@ -345,7 +346,8 @@ def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, ste
     kind: a key of CELLS. Init: ``Params.init`` (uniform +-1/sqrt(H)) from ``seed``, plus
     ``forget_bias`` added to b_f of the cells that have a forget gate (lstm, peephole, coupled).
     Loss: the last step's cross-entropy (remember_first) or squared error (adding).
-    Adam: beta1 0.9, beta2 0.999, eps 1e-8; gradients clipped to global norm 1.
+    Adam (``lstmlib.core.optim.adam_step``): beta1 0.9, beta2 0.999, eps 1e-8; gradients clipped to
+    global norm 1.
     """
     check_choice(kind, "kind", list(CELLS))
     check_choice(task, "task", ["remember_first", "adding"])
@@ -356,19 +358,14 @@ def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, ste
     if hasattr(params, "b_f"):
         params = dataclasses.replace(params, b_f=params.b_f + forget_bias)
     loss_kind = "cross_entropy" if task == "remember_first" else "squared"
-    theta = params.to_vector()
-    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    state = AdamState.zeros_like(params)
     losses = np.empty(steps)
-    for step in range(1, steps + 1):
+    for step in range(steps):
         x, target = _task(task, batch, T, rng, n_distractors)
         trace = bptt.forward(params, x)
-        losses[step - 1], dy = loss_fns.last_step_loss(trace.y, target, loss_kind)
+        losses[step], dy = loss_fns.last_step_loss(trace.y, target, loss_kind)
         grads, _ = bptt.clip_by_global_norm(bptt.backward(params, trace, dy=dy).dparams, 1.0)
-        g = grads.to_vector()
-        m = 0.9 * m + 0.1 * g
-        v = 0.999 * v + 0.001 * g * g
-        theta = theta - lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-        params = params.from_vector(theta)
+        params, state = adam_step(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8)
     x, target = _task(task, n_test, T, rng, n_distractors)
     y = bptt.forward(params, x).y[-1]                                # (N, K)
     score = float(np.mean(y.argmax(1) == target)) if task == "remember_first" else \

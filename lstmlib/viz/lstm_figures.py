@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from lstmlib.core.lstm import LSTMParams, LSTMTrace
+from lstmlib.core.lstm import GATES, LSTMParams, LSTMTrace
 from lstmlib.viz.figures import PALETTE
 
 __all__ = ["step_equations", "pipes_and_valves"]
@@ -31,7 +31,7 @@ def step_equations(params: LSTMParams, trace: LSTMTrace, t: int) -> list[str]:
     c_prev = float(trace.c_prev[t].ravel()[0])
     act = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
     lines = []
-    for q in ("f", "i", "g", "o"):
+    for q in GATES:
         a = v(getattr(trace, f"a_{q}"))
         lines.append(f"{q}_{t} = {act[q]}(x_{t} W_x{q} + h_{t - 1} W_h{q} + b_{q}) = "
                      f"{act[q]}({_n(x)}·{_n(_w(params, f'W_x{q}'), 2)} + {_n(h_prev)}·{_n(_w(params, f'W_h{q}'), 2)}"

@@ -1,8 +1,11 @@
 """LSTM: parity with torch.nn.LSTM (float64) incl. truncated BPTT, gate-by-gate step version, equations."""
+import dataclasses
+
 import numpy as np
 import pytest
 
-from lstmlib.core.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from lstmlib.core.lstm import (GATES, LSTMFamilyParams, LSTMParams, LSTMStep, LSTMTrace, lstm_backward, lstm_forward,
+                               lstm_step, lstm_step_backward)
 from lstmlib.core.base import sigmoid
 
 from parity import SHAPES, assert_torch_parity, random_problem
@@ -42,9 +45,9 @@ def test_stacked_equals_step_by_step():
     for t in range(6):
         s = lstm_step(p, x[t], hp, cp)
         steps.append(s)
-        hp, cp = s["h"], s["c"]
-        for n in ("a_f", "a_i", "a_g", "a_o", "f", "i", "g", "o", "c", "h"):
-            assert np.allclose(s[n], getattr(tr, n)[t], rtol=1e-13, atol=1e-14), n
+        hp, cp = s.h, s.c
+        for n in ("a_f", "a_i", "a_g", "a_o", "f", "i", "g", "o", "c", "tanh_c", "h"):
+            assert np.allclose(getattr(s, n), getattr(tr, n)[t], rtol=1e-13, atol=1e-14), n
     g = lstm_backward(p, tr, dh=dh)
     acc = {n: 0 for n in p.names() if n not in ("W_hy", "b_y")}
     dhn, dcn = np.zeros((3, 5)), np.zeros((3, 5))
@@ -72,3 +75,38 @@ def test_zero_state_defaults():
     p, x, *_ = setup(3, 2, 2, 3, 2, seed=5)
     a, b = lstm_forward(p, x), lstm_forward(p, x, np.zeros((2, 3)), np.zeros((2, 3)))
     assert np.array_equal(a.h, b.h)
+
+
+def test_lstm_step_returns_a_named_frozen_step():
+    p, x, h0, c0, _, _ = setup(2, 3, 2, 4, 2, seed=6)
+    s = lstm_step(p, x[0], h0, c0)
+    assert isinstance(s, LSTMStep)
+    assert set(s.keys()) == {"f", "i", "g", "o", "c", "h", "a_f", "a_i", "a_g", "a_o", "tanh_c"}
+    assert set(s.keys()) < {f.name for f in dataclasses.fields(LSTMTrace)}    # named like the trace's fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.h = s.c
+    assert dict(s)["h"] is s.h and s["c"] is s.c              # it reads as a mapping too
+    with pytest.raises(KeyError):
+        s["x"]
+    dx, *_ = lstm_step_backward(p, h0, c0, s, x[0], h0, c0)
+    dx_dict, *_ = lstm_step_backward(p, h0, c0, {n: s[n] for n in ("f", "i", "g", "o", "tanh_c")}, x[0], h0, c0)
+    assert np.array_equal(dx, dx_dict)
+
+
+def test_one_gate_order_and_fields_from_the_gates():
+    assert GATES == ("f", "i", "g", "o") and LSTMParams.gates == GATES
+    p, *_ = setup(2, 3, 2, 4, 2, seed=7)
+    assert p.names() == [f"{w}{q}" for q in GATES for w in ("W_x", "W_h", "b_")] + ["W_hy", "b_y"]
+    assert (p.D, p.H, p.K) == (2, 4, 2) and LSTMParams.shapes(2, 4)["W_hg"] == (4, 4)
+    W_x, W_h, b = p.stacked()
+    assert np.array_equal(W_x[:, 4:8], p.W_xi) and np.array_equal(W_h[:, 12:], p.W_ho)
+    assert np.array_equal(b[8:12], p.b_g)
+
+
+def test_lstm_family_gates_are_checked():
+    with pytest.raises(ValueError, match="gates must be some of"):
+        class Bad(LSTMFamilyParams, gates=("o", "g")):
+            pass
+    with pytest.raises(ValueError, match="gates must be some of"):
+        class NoCandidate(LSTMFamilyParams, gates=("f", "i", "o")):
+            pass

@@ -1,10 +1,13 @@
 """Vanilla RNN: parity with torch.nn.RNN (float64), step-loop version, linear RNN, params helpers."""
+import dataclasses
+import pickle
+
 import numpy as np
 import pytest
 
 from lstmlib.core.bptt import numerical_gradient
 from lstmlib.core.losses import squared_error
-from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step, rnn_step_backward
+from lstmlib.core.rnn import RNNParams, RNNStep, rnn_backward, rnn_forward, rnn_step, rnn_step_backward
 from lstmlib.core.base import sigmoid
 
 from parity import SHAPES, assert_torch_parity, random_problem, rel
@@ -46,7 +49,7 @@ def test_vectorised_equals_step_loop(activation):
     tr = rnn_forward(p, x, h0)
     hs, prev = [], h0
     for t in range(6):
-        prev, _ = rnn_step(p, x[t], prev)
+        prev = rnn_step(p, x[t], prev).h
         hs.append(prev)
     assert np.allclose(np.stack(hs), tr.h, rtol=1e-13, atol=1e-14)
     g = rnn_backward(p, tr, dh=dh)
@@ -66,9 +69,9 @@ def test_step_backward_matches_finite_differences(activation):
     rng = np.random.default_rng(6)
     p = RNNParams.init(3, 4, rng=rng, activation=activation)
     x, h_prev, dh = rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
-    h, _ = rnn_step(p, x, h_prev)
+    h = rnn_step(p, x, h_prev).h
     dx, dh_prev, grads = rnn_step_backward(p, dh, x, h_prev, h)
-    loss = lambda q, xx, hp: float((rnn_step(q, xx, hp)[0] * dh).sum())    # noqa: E731
+    loss = lambda q, xx, hp: float((rnn_step(q, xx, hp).h * dh).sum())    # noqa: E731
     num = numerical_gradient(lambda q: loss(q, x, h_prev), p)
     for n in p.names():
         np.testing.assert_allclose(grads[n], getattr(num, n), rtol=1e-6, atol=1e-9)
@@ -127,3 +130,25 @@ def test_init_is_reproducible_and_in_range():
     b = RNNParams.init(3, 16, 2, rng=np.random.default_rng(7))
     assert np.array_equal(a.to_vector(), b.to_vector())
     assert np.abs(a.to_vector()).max() <= 1 / 4
+
+
+def test_rnn_step_returns_a_named_step():
+    p = RNNParams.init(2, 3, rng=np.random.default_rng(8))
+    x, h_prev = np.ones((4, 2)), np.zeros((4, 3))
+    s = rnn_step(p, x, h_prev)
+    assert isinstance(s, RNNStep) and s.keys() == ["a", "h"]
+    assert np.array_equal(s.h, np.tanh(s.a)) and np.array_equal(s.a, x @ p.W_xh + p.b_h)
+    tr = rnn_forward(p, x[None], h_prev)
+    assert np.array_equal(s.a, tr.a[0]) and np.array_equal(s.h, tr.h[0])
+
+
+def test_sizes_and_shapes_come_from_the_field_declarations():
+    p = RNNParams.init(2, 3, 4, rng=np.random.default_rng(9))
+    assert (p.D, p.H, p.K) == (2, 3, 4) and RNNParams.axes()["W_hy"] == ("H", "K")
+    assert RNNParams.shapes(2, 3) == {"W_xh": (2, 3), "W_hh": (3, 3), "b_h": (3,)}
+    assert p.names() == ["W_xh", "W_hh", "b_h", "W_hy", "b_y"]
+    assert dataclasses.replace(p, W_xh=np.zeros((5, 3))).D == 5
+    with pytest.raises(ValueError, match=r"W_hh must have shape \(3, 3\) \(H, H\)"):
+        dataclasses.replace(p, W_hh=np.zeros((3, 2)))
+    q = pickle.loads(pickle.dumps(p.astype(np.float32)))
+    assert (q.D, q.H, q.K, q.dtype) == (2, 3, 4, np.float32)

@@ -90,3 +90,28 @@ def test_coupled_and_no_forget_equations():
 def test_variant_params_names():
     assert PeepholeLSTMParams.init(2, 3, rng=np.random.default_rng(0)).names()[-3:] == ["p_f", "p_i", "p_o"]
     assert "W_xi" not in CoupledLSTMParams.shapes(2, 3) and "W_xf" not in NoForgetLSTMParams.shapes(2, 3)
+
+
+def test_variants_are_the_lstms_fields_for_their_gates():
+    lstm = LSTMParams.shapes(2, 3, 4)
+    gate_of = lambda name: name[-1]                                   # W_xf, W_hf, b_f -> f   # noqa: E731
+    assert PeepholeLSTMParams.shapes(2, 3) == {**LSTMParams.shapes(2, 3), "p_f": (3,), "p_i": (3,), "p_o": (3,)}
+    assert CoupledLSTMParams.shapes(2, 3, 4) == {n: s for n, s in lstm.items() if gate_of(n) != "i"}
+    assert NoForgetLSTMParams.shapes(2, 3, 4) == {n: s for n, s in lstm.items() if gate_of(n) != "f"}
+    assert [P.gates for P in KINDS] == [("f", "i", "g", "o"), ("f", "g", "o"), ("i", "g", "o")]
+    for P in KINDS:
+        p = P.init(2, 3, 4, rng=np.random.default_rng(0))
+        assert (p.D, p.H, p.K) == (2, 3, 4) and not isinstance(p, LSTMParams)
+
+
+def test_variants_share_the_lstm_backward():
+    """With every variant term switched off, a variant's gradients are the LSTM's, bit for bit."""
+    p, x, h0, c0, dh, dy = setup(PeepholeLSTMParams, seed=5)
+    d = {n: v for n, v in p.to_dict().items() if not n.startswith("p_")}
+    zero = PeepholeLSTMParams(**d, p_f=np.zeros(3), p_i=np.zeros(3), p_o=np.zeros(3))
+    ref = LSTMParams(**d)
+    tr = variant_forward(zero, x, h0, c0)
+    ga, gb = variant_backward(zero, tr, dh=dh, dy=dy, k=2), lstm_backward(ref, tr, dh=dh, dy=dy, k=2)
+    for n in ref.names():
+        assert np.array_equal(getattr(ga.dparams, n), getattr(gb.dparams, n)), n
+    assert np.array_equal(ga.dx, gb.dx) and np.array_equal(ga.dc0, gb.dc0)
