@@ -1,9 +1,12 @@
 """Building the book once per test session (jupyter-book build . -W --keep-going)."""
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,28 @@ def launch_chromium(playwright):
         pytest.fail(f"no Chromium: {CHROMIUM} is missing and Playwright's own failed to start ({exc}). "
                     "Install Debian's chromium (apt-get install chromium) or run "
                     "`python -m playwright install chromium`.")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(build_book):
+    """The built site served on a free localhost port."""
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()

@@ -7,37 +7,13 @@ size budget; dragging a slider of a static widget changes its figure.
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
-import pytest
-
-from conftest_site import SITE, build_book, launch_chromium  # noqa: F401  (the fixture is used by name)
+from conftest_site import SITE, browser, build_book, server  # noqa: F401  (fixtures are used by name)
 
 # The pydata theme logs this with console.error on a first visit (no stored theme): not ours.
 THEME_NOISE = ("Got invalid theme mode",)
 PAGE_BUDGET = 300_000  # bytes of HTML per page; plotly.js is shared and not counted
-
-
-@pytest.fixture(scope="module")
-def server(build_book):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SITE))
-    handler.log_message = lambda *a, **k: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def pages() -> list[Path]:

@@ -12,15 +12,10 @@ Run after the book build (the session fixture builds it if needed, with -W).
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
-import pytest
-
-from conftest_site import SITE, build_book, launch_chromium  # noqa: F401  (the fixture is used by name)
+from conftest_site import SITE, browser, build_book, server  # noqa: F401  (fixtures are used by name)
 
 # Text that is not the book's prose: code, typeset math, plotly figures, scripts, and the
 # outputs of code cells (plain text that lstmlib prints, such as docstrings on the API page and
@@ -75,29 +70,6 @@ async (skip) => {
   return {errors, undefinedMacros, untypeset, texts, tex};
 }
 """
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(build_book):
-    handler = functools.partial(QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def pages(site: Path) -> list[Path]:
