@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from lstmlib.torchside import captioning as cap
-from lstmlib.torchside.bridge import single_thread
+from lstmlib.torchside.training import single_thread
 
 F = torch.nn.functional
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lstmlib.torchside import text as tm
-from lstmlib.torchside.bridge import single_thread
+from lstmlib.torchside.training import single_thread
 from lstmlib.data.text import Vocab
 
 

@@ -92,13 +92,6 @@ def test_train_mse_last_step_and_sgd(Model):
     assert len(h) == 5 and h[-1] < h[0]
 
 
-def test_device_is_cuda_exactly_when_available(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    assert tb.device() == torch.device("cpu")
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert tb.device() == torch.device("cuda")
-
-
 def test_train_uses_the_chosen_device_and_returns_the_model_home():
     import torch
     rng = np.random.default_rng(0)
@@ -110,13 +103,3 @@ def test_train_uses_the_chosen_device_and_returns_the_model_home():
         tb.train(model, batch, progress=False, on="no-such-device")
 
 
-def test_seeded_block_restores_the_callers_random_stream():
-    import torch
-    torch.manual_seed(123)
-    expected = torch.rand(3)
-    torch.manual_seed(123)
-    with tb.seeded(0):
-        inside = torch.rand(3)
-    assert torch.equal(torch.rand(3), expected)
-    with tb.seeded(0):
-        assert torch.equal(torch.rand(3), inside)

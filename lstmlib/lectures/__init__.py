@@ -7,7 +7,7 @@ from .charrnn import (CharRNNConfig, CharRNNRun, init_char_rnn, char_loss_and_gr
 from .refresher import weighted_sum, neuron_error, neuron_error_grad, gradient_step
 from .remedies import (spectral_radius, scale_to_spectral_radius, orthogonal, identity, rnn_params,
                        lstm_params, gru_params, EchoStateNetwork, esn_init, esn_states, esn_fit, esn_predict,
-                       TrainResult, sgd_train, bias_gradient_by_jacobians)
+                       SGDRun, sgd_train, bias_gradient_by_jacobians)
 from .rnn_examples import (counting_params, counting_objective, counting_gradients, slide_gradients,
                            counting_rmse, CountingRun, train_counting, seq_to_vector_bias_terms,
                            input_influence, state_difference, one_word_model, sample_one_word,
@@ -21,7 +21,7 @@ __all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads"
            "gradient_check", "weighted_sum", "neuron_error", "neuron_error_grad", "gradient_step",
            "spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity", "rnn_params",
            "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
-           "esn_predict", "TrainResult", "sgd_train", "bias_gradient_by_jacobians", "counting_params",
+           "esn_predict", "SGDRun", "sgd_train", "bias_gradient_by_jacobians", "counting_params",
            "counting_objective", "counting_gradients", "slide_gradients", "counting_rmse", "CountingRun",
            "train_counting", "seq_to_vector_bias_terms", "input_influence", "state_difference",
            "one_word_model", "sample_one_word", "split_sentences", "scalar_lstm", "unrolled", "cs615_weights",

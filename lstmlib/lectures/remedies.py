@@ -17,7 +17,7 @@ Shape letters: N batch, T time steps, D input size, H hidden size, K output size
   readout ``y_t = [1, s_t] W_out`` is trained, by ridge regression
   ``W_out = (S^T S + lam I)^{-1} S^T Y`` (no gradient flows through time at all).
 * ``sgd_train``: full-batch SGD on an RNN with optional gradient clipping and truncated BPTT;
-  a run that overflows is stopped and reported in ``TrainResult.message``, never raised.
+  a run that overflows is stopped and reported in ``SGDRun.message``, never raised.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from lstmlib.core.validate import (as_float_array, check_choice, check_instance,
 
 __all__ = ["spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity", "rnn_params",
            "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
-           "esn_predict", "TrainResult", "sgd_train", "bias_gradient_by_jacobians"]
+           "esn_predict", "SGDRun", "sgd_train", "bias_gradient_by_jacobians"]
 
 
 # ---------------------------------------------------------------- initialisations
@@ -235,7 +235,7 @@ def esn_predict(esn: EchoStateNetwork, states) -> np.ndarray:
 
 # ---------------------------------------------------------------- SGD that reports explosions
 @dataclass(frozen=True, eq=False)
-class TrainResult:
+class SGDRun:
     """losses: loss before each update (finite ones only); grad_norms: global gradient norm
     before clipping; params: the last finite parameters; ok: False when the run blew up;
     message: what happened, in words."""
@@ -247,7 +247,7 @@ class TrainResult:
 
 
 def sgd_train(params, x, targets, *, lr: float, steps: int, clip: float | None = None,
-              k: int | None = None) -> TrainResult:
+              k: int | None = None) -> SGDRun:
     """Full-batch SGD (``optim.sgd_step``, theta <- theta - lr g) on L = sum_t mean_n 0.5 ||y_t - targets_t||^2
     (targets (T, N, K)).
 
@@ -280,9 +280,9 @@ def sgd_train(params, x, targets, *, lr: float, steps: int, clip: float | None =
                 params, _ = sgd_step(params, grads, lr)            # theta <- theta - lr g
             except ValueError:                                     # Params refuse NaN and infinite entries
                 return _stop(losses, norms, params, f"the parameters overflowed at update {step}")
-    return TrainResult(np.array(losses), np.array(norms), params, True,
+    return SGDRun(np.array(losses), np.array(norms), params, True,
                        f"finished {steps} updates; final loss {losses[-1]:.4g}")
 
 
-def _stop(losses, norms, params, why) -> TrainResult:
-    return TrainResult(np.array(losses), np.array(norms), params, False, f"training stopped: {why}")
+def _stop(losses, norms, params, why) -> SGDRun:
+    return SGDRun(np.array(losses), np.array(norms), params, False, f"training stopped: {why}")

@@ -1,12 +1,13 @@
-"""Everything that needs torch: the numpy <-> torch bridge and training loop, ConvNets, text models,
+"""Everything that needs torch: one training loop (training.fit), the numpy <-> torch bridge, ConvNets, text models,
 captioning, memory tasks, forecasting. Imports the core and data.
 """
-from .bridge import (seeded, device, to_torch, from_torch, torch_gradients, RNNModel, LSTMModel, GRUModel,
-                     params_to_model, model_to_params, train, single_thread, set_forget_bias)
+from .training import seeded, device, single_thread, fit
+from .bridge import (to_torch, from_torch, torch_gradients, RNNModel, LSTMModel, GRUModel,
+                     params_to_model, model_to_params, train, set_forget_bias)
 from .captioning import (CANVAS, digit_captions, caption_vocab, encode_captions, decode_caption, Captioner,
                          train_captioner, caption_accuracy, hard_context, affine_theta, affine_grid,
                          grid_sample, SpatialTransformer)
-from .cnn import (pick_device, XOConvNet, DigitsConvNet, TrainResult, train_classifier, predict, accuracy,
+from .cnn import (XOConvNet, DigitsConvNet, ClassifierRun, train_classifier, predict, accuracy,
                   confusion_matrix, conv_params, linear_params, count_parameters, LeNet5, alexnet, vgg16,
                   resnet, ARCHITECTURES, PUBLISHED_PARAMS, formula_params, build_architecture, layer_shapes,
                   MLP)
@@ -21,11 +22,11 @@ from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, Sent
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
                    fit_cell)
 
-__all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
-           "GRUModel", "params_to_model", "model_to_params", "train", "single_thread", "set_forget_bias",
+__all__ = ["seeded", "device", "single_thread", "fit", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
+           "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias",
            "CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
            "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",
-           "grid_sample", "SpatialTransformer", "pick_device", "XOConvNet", "DigitsConvNet", "TrainResult",
+           "grid_sample", "SpatialTransformer", "XOConvNet", "DigitsConvNet", "ClassifierRun",
            "train_classifier", "predict", "accuracy", "confusion_matrix", "conv_params", "linear_params",
            "count_parameters", "LeNet5", "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS",
            "formula_params", "build_architecture", "layer_shapes", "MLP", "naive_last", "naive_trend",

@@ -1,4 +1,4 @@
-"""The only module of lstmlib that imports torch: conversions and a small training loop.
+"""numpy <-> torch: lstmlib's parameters in torch.nn.RNN / LSTM / GRU modules and back, and their training.
 
 Shape letters: N batch, T time steps, D input size, H hidden size, K output size.
 
@@ -10,12 +10,10 @@ Going numpy -> torch, bias_hh is set to zero (the GRU's n rows hold b_hn).
 """
 from __future__ import annotations
 
-import contextlib
 
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from lstmlib.core.gru import GATES as GRU_GATES, GRUParams
 from lstmlib.core.lstm import GATES, LSTMParams
@@ -23,9 +21,10 @@ from lstmlib.core.rnn import RNNParams
 from lstmlib.core.base import check_input
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
 from lstmlib.core.validate import check_finite
+from lstmlib.torchside.training import fit, seeded, device, single_thread  # noqa: F401 (re-used names)
 
-__all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
-           "GRUModel", "params_to_model", "model_to_params", "train", "single_thread", "set_forget_bias"]
+__all__ = ["to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
+           "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias"]
 
 # torch.nn.LSTM stacks its gates' rows as i, f, g, o: lstmlib's GATES (f, i, g, o) with f and i swapped.
 # (torch.nn.GRU's rows r, z, n are in lstmlib's GRU order.)
@@ -34,20 +33,6 @@ assert sorted(TORCH_ORDER) == sorted(GATES)
 
 # (torch module class, gate letters in torch's row order)
 _LAYOUT = {RNNParams: (nn.RNN, ("h",)), LSTMParams: (nn.LSTM, TORCH_ORDER), GRUParams: (nn.GRU, GRU_GATES)}
-
-
-@contextlib.contextmanager
-def seeded(seed: int):
-    """A block in which torch's global random generator starts from ``seed``; the caller's
-    generator state is restored afterwards, so library code never reseeds a notebook's stream."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
-
-
-def device() -> torch.device:
-    """CUDA when available, else CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def _bias(params, q):
@@ -261,46 +246,14 @@ def train(model: _Model, batches, epochs: int = 1, lr: float = 1e-2, loss: str =
     """Train ``model`` on a list of (x (T, N, D), targets) batches; returns the loss of every step.
 
     targets: int (T, N) or (N,) for "cross_entropy", float (T, N, K) or (N, K) for "mse".
-    clip: max global gradient norm (None: no clipping). Batch order is shuffled with a
-    torch.Generator seeded by ``seed``, so CPU runs repeat exactly.
-    on: the device to train on; None picks ``device()`` (CUDA when present). The model goes
-    back to the device it came from afterwards, so the code around it never sees a change.
+    The loss is sum_t mean_n of the per-step loss, as in lstmlib.core.bptt. The steps are the
+    book's one loop, :func:`lstmlib.torchside.training.fit` (seeded batch order, CUDA when
+    present unless ``on`` says otherwise, clipping to ``clip``, the model back where it was).
     """
     check_instance(model, "model", _Model)
     check_choice(loss, "loss", ["cross_entropy", "mse"])
-    check_choice(optimizer, "optimizer", ["adam", "sgd"])
-    epochs = check_positive_int(epochs, "epochs")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    try:
-        target_device = device() if on is None else torch.device(on)
-    except (RuntimeError, TypeError):
-        raise ValueError(f"on must name a torch device such as 'cpu' or 'cuda', got {on!r}") from None
-    home = next(model.parameters()).device
-    model.to(target_device)
-    try:
-        return _train_loop(model, _tensors(model, batches, loss), epochs, lr, loss, optimizer, clip, seed,
-                           shuffle, progress)
-    finally:
-        model.to(home)
-
-
-def _train_loop(model, batches, epochs, lr, loss, optimizer, clip, seed, shuffle, progress) -> list:
-    opt = (torch.optim.Adam if optimizer == "adam" else torch.optim.SGD)(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
-    history = []
-    for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
-        order = torch.randperm(len(batches), generator=gen).tolist() if shuffle else range(len(batches))
-        for b in order:
-            x, target = batches[b]
-            opt.zero_grad()
-            value = _loss(model(x)[0], target, loss)
-            value.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
-            history.append(float(value.detach()))
-    return history
+    return fit(model, _tensors(model, batches, loss), lambda m, x, t: _loss(m(x)[0], t, loss), epochs=epochs,
+               lr=lr, optimizer=optimizer, clip=clip, seed=seed, shuffle=shuffle, progress=progress, on=on)
 
 
 def _tensors(model, batches, loss):
@@ -328,17 +281,6 @@ def _tensors(model, batches, loss):
             t = torch.as_tensor(t, device=p.device, dtype=p.dtype)
         out.append((torch.as_tensor(x, device=p.device, dtype=p.dtype), t))
     return out
-
-
-@contextlib.contextmanager
-def single_thread():
-    """Run the block on one torch CPU thread (restored afterwards): repeatable, and fastest for small models."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def set_forget_bias(model, value: float):

@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from lstmlib.data.text import Vocab
+from lstmlib.torchside.training import fit
 from lstmlib.core.validate import (as_real_array, check_instance, check_positive_int, check_probability,
                                    check_shape)
 
@@ -173,36 +173,32 @@ class Captioner(nn.Module):
                 torch.stack(alphas).cpu().double().numpy() if self.attention else None)
 
 
+def _caption_loss(model, images, words):
+    y, _ = model(images, words[:-1])                                     # (T-1, B, V)
+    return nn.functional.cross_entropy(y.reshape(-1, y.shape[2]), words[1:].reshape(-1), ignore_index=0)
+
+
 def train_captioner(model: Captioner, images, ids, epochs: int = 10, batch: int = 64, lr: float = 3e-3,
                     seed: int = 0, progress: bool = True) -> list:
-    """Adam on the cross-entropy of every next word (<pad> targets ignored), teacher forcing.
+    """Adam on the cross-entropy of every next word (<pad> targets ignored), teacher forcing,
+    gradient norm clipped to 5, through the book's one loop (:func:`lstmlib.torchside.training.fit`).
 
     images (N, 1, 16, 16), ids (T, N) from :func:`encode_captions`; the input is ids[:-1] and the
-    target ids[1:]. Batches are drawn by a torch generator seeded with ``seed``. Returns the losses.
+    target ids[1:]. Minibatches come from a new permutation each epoch, drawn by a torch generator
+    seeded with ``seed``. Returns the losses.
     """
     check_instance(model, "model", Captioner)
-    dev = next(model.parameters()).device
-    x = torch.as_tensor(np.asarray(images, dtype=np.float32), device=dev)
-    w = torch.as_tensor(np.asarray(ids), device=dev)
+    batch = check_positive_int(batch, "batch")
+    x = torch.as_tensor(np.asarray(images, dtype=np.float32))
+    w = torch.as_tensor(np.asarray(ids))
     if x.shape[0] != w.shape[1]:
         raise ValueError(f"images and ids must hold the same number of examples, got {x.shape[0]} and {w.shape[1]}")
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
-    history = []
-    model.train()
-    for _ in tqdm(range(check_positive_int(epochs, "epochs")), disable=not progress, desc="epochs"):
-        order = torch.randperm(x.shape[0], generator=gen).to(dev)
-        for s in range(0, x.shape[0], batch):
-            sel = order[s:s + batch]
-            opt.zero_grad()
-            y, _ = model(x[sel], w[:-1, sel])                        # (T-1, B, V)
-            loss = nn.functional.cross_entropy(y.reshape(-1, y.shape[2]), w[1:, sel].reshape(-1), ignore_index=0)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            history.append(float(loss.detach()))
-    model.eval()
-    return history
+
+    def minibatches(gen):
+        order = torch.randperm(x.shape[0], generator=gen)
+        return [(x[order[s:s + batch]], w[:, order[s:s + batch]]) for s in range(0, x.shape[0], batch)]
+
+    return fit(model, minibatches, _caption_loss, epochs=epochs, lr=lr, clip=5.0, seed=seed, progress=progress)
 
 
 def caption_accuracy(model: Captioner, images, captions, vocab: Vocab) -> float:

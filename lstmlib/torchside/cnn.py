@@ -6,7 +6,7 @@ Images enter torch models as (N, C, W, W) float32 tensors.
 
 Training is seeded and, on the CPU, deterministic: the same seed gives the same
 weights, losses and accuracies on every run (the book's stored outputs rely on it).
-CUDA is used when present (``pick_device``); results then may differ in the last digits.
+CUDA is used when present (``training.device``); results then may differ in the last digits.
 """
 from __future__ import annotations
 
@@ -17,16 +17,12 @@ import torch
 from torch import nn
 
 from lstmlib.core.validate import as_float_array, check_positive_int
+from lstmlib.torchside.training import fit
 
-__all__ = ["pick_device", "XOConvNet", "DigitsConvNet", "TrainResult", "train_classifier", "predict",
+__all__ = ["XOConvNet", "DigitsConvNet", "ClassifierRun", "train_classifier", "predict",
            "accuracy", "confusion_matrix", "conv_params", "linear_params", "count_parameters", "LeNet5",
            "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS", "formula_params",
            "build_architecture", "layer_shapes", "MLP"]
-
-
-def pick_device() -> torch.device:
-    """CUDA when a GPU is present, else the CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 # -- models ---------------------------------------------------------------------------------
@@ -77,8 +73,9 @@ class DigitsConvNet(nn.Module):
 # -- training -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class TrainResult:
-    """losses: mean training loss of every epoch. train_acc / test_acc: final accuracies."""
+class ClassifierRun:
+    """What :func:`train_classifier` returns. losses: mean training loss of every epoch;
+    train_acc / test_acc: final accuracies (nan when no test set was given)."""
     losses: list = field(default_factory=list)
     train_acc: float = float("nan")
     test_acc: float = float("nan")
@@ -96,41 +93,34 @@ def _labels(y, n):
     return torch.as_tensor(y, dtype=torch.long)
 
 
+def _cross_entropy(model, xb, yb):
+    return nn.functional.cross_entropy(model(xb), yb)
+
+
 def train_classifier(model: nn.Module, X, y, *, epochs: int = 20, lr: float = 0.01, batch_size: int = 32,
                      seed: int = 0, X_test=None, y_test=None, progress: bool = True,
-                     device: torch.device | None = None) -> TrainResult:
-    """Train ``model`` with Adam on cross-entropy; a tqdm bar shows the epochs.
+                     device: torch.device | None = None) -> ClassifierRun:
+    """Train ``model`` with Adam on cross-entropy in minibatches of a new permutation each epoch,
+    through the book's one loop (:func:`lstmlib.torchside.training.fit`).
 
     X: (N, ...) inputs as the model expects them (e.g. (N, 1, W, W)); y: (N,) class ids.
-    The seed fixes the shuffling; initialise the model under ``torch.manual_seed`` yourself.
+    The seed fixes the shuffling; initialise the model under ``training.seeded`` yourself.
     """
-    from tqdm.auto import tqdm
-    epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
     Xt = _tensor(X, "X", None)
     yt = _labels(y, len(Xt))
-    device = device or pick_device()
-    model.to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
-    losses = []
-    for _ in tqdm(range(epochs), desc="training", disable=not progress):
-        model.train()
+    sizes = [min(batch_size, len(Xt) - s) for s in range(0, len(Xt), batch_size)]
+
+    def minibatches(gen):
         order = torch.randperm(len(Xt), generator=gen)
-        total = 0.0
-        for start in range(0, len(Xt), batch_size):
-            idx = order[start:start + batch_size]
-            xb, yb = Xt[idx].to(device), yt[idx].to(device)
-            loss = nn.functional.cross_entropy(model(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-        losses.append(total / len(Xt))
+        return [(Xt[order[s:s + batch_size]], yt[order[s:s + batch_size]]) for s in range(0, len(Xt), batch_size)]
+
+    steps = fit(model, minibatches, _cross_entropy, epochs=epochs, lr=lr, seed=seed, progress=progress,
+                on=device, desc="training")
+    per_epoch = np.asarray(steps).reshape(-1, len(sizes))
+    losses = [float(v) for v in per_epoch @ np.asarray(sizes, dtype=float) / len(Xt)]
     test_acc = accuracy(model, X_test, y_test) if X_test is not None else float("nan")
-    return TrainResult(losses, accuracy(model, X, y), test_acc)
+    return ClassifierRun(losses, accuracy(model, X, y), test_acc)
 
 
 @torch.no_grad()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 from dataclasses import dataclass
 from lstmlib.core.validate import as_float_array, check_instance, check_positive_int, check_probability
-from lstmlib.torchside.bridge import single_thread, train
+from lstmlib.torchside.bridge import train
+from lstmlib.torchside.training import single_thread
 from lstmlib.torchside.memory import make_model, predict_last
 from lstmlib.core.validate import check_finite
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from lstmlib.core import bptt
 from lstmlib.data import remember_first, adding_problem
@@ -41,7 +40,8 @@ from lstmlib.core.gru import GRUParams
 from lstmlib.core.lstm import LSTMParams, LSTMTrace, lstm_forward
 from lstmlib.core.optim import AdamState, adam_step
 from lstmlib.core.rnn import RNNParams
-from lstmlib.torchside.bridge import LSTMModel, model_to_params, seeded, train
+from lstmlib.torchside.bridge import LSTMModel, model_to_params, train
+from lstmlib.torchside.training import fit, seeded
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int
 from lstmlib.core.variants import CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams
 from lstmlib.core import losses as loss_fns
@@ -142,33 +142,21 @@ def sentence_batches(ids, lengths, labels, batch: int = 64) -> list:
     return out
 
 
+def _sentiment_loss(model, ids, lengths, labels):
+    return nn.functional.cross_entropy(model(ids, lengths), labels)
+
+
 def train_sentiment(model: SentimentModel, batches, epochs: int = 3, lr: float = 3e-3, seed: int = 0,
                     clip: float = 5.0, progress: bool = True) -> list:
-    """Adam on the mean cross-entropy of each batch; batch order shuffled by a generator seeded with ``seed``.
-
-    Returns the loss of every step. Runs on the model's device.
+    """Adam on the mean cross-entropy of each batch, gradient norm clipped to ``clip``, through the
+    book's one loop (:func:`lstmlib.torchside.training.fit`: batch order shuffled by a generator
+    seeded with ``seed``, CUDA when present). Returns the loss of every step.
     """
     check_instance(model, "model", SentimentModel)
-    epochs = check_positive_int(epochs, "epochs")
     if not batches:
         raise ValueError("batches must be a non-empty list, got none")
-    dev = next(model.parameters()).device
-    data = [tuple(torch.as_tensor(a, device=dev) for a in b) for b in batches]
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
-    history = []
-    model.train()
-    for _ in tqdm(range(epochs), disable=not progress, desc="epochs"):
-        for b in torch.randperm(len(data), generator=gen).tolist():
-            ids, lengths, labels = data[b]
-            opt.zero_grad()
-            loss = nn.functional.cross_entropy(model(ids, lengths), labels)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
-            history.append(float(loss.detach()))
-    model.eval()
-    return history
+    data = [tuple(torch.as_tensor(a) for a in b) for b in batches]
+    return fit(model, data, _sentiment_loss, epochs=epochs, lr=lr, clip=clip, seed=seed, progress=progress)
 
 
 def predict_proba(model: SentimentModel, ids, lengths, batch: int = 2048) -> np.ndarray:
