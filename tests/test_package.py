@@ -7,6 +7,7 @@ Each folder may import only the folders listed for it in ALLOWED, and only the
 third-party packages listed in THIRD_PARTY (the numpy core: numpy alone).
 """
 import ast
+import re
 import importlib
 import subprocess
 import sys
@@ -129,3 +130,18 @@ def test_each_folder_reexports_its_modules_public_names(layer):
 def test_every_reexported_name_exists():
     missing = [n for n in lstmlib.__all__ if not hasattr(lstmlib, n)]
     assert not missing
+
+
+def test_the_api_appendix_documents_every_module_and_only_existing_ones():
+    """book/appendix/api.md holds one autodoc block per module of every folder (autodoc renders them
+    from the docstrings at build time); a new module without its block, or a stale block, fails here."""
+    import pkgutil
+    text = (PKG.parent / "book" / "appendix" / "api.md").read_text()
+    listed = re.findall(r"^\.\. automodule:: (lstmlib\.[\w.]+)\n   :members:", text, re.M)
+    modules = []
+    for folder in LAYERS:
+        pkg = importlib.import_module(f"lstmlib.{folder}")
+        modules += [m.name for m in pkgutil.iter_modules(pkg.__path__, f"lstmlib.{folder}.")
+                    if not m.name.rsplit(".", 1)[-1].startswith("_")]
+    assert sorted(listed) == sorted(modules)
+    assert len(listed) == len(set(listed))

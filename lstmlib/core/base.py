@@ -176,8 +176,13 @@ class Step:
     the step's quantities, named like the trace's (step.h is one step of trace.h). It also reads as
     a read-only mapping, step["h"] and dict(step), for code that keeps steps as dicts."""
 
+    @classmethod
+    def fields(cls) -> list:
+        """The names of the step's quantities, in declaration order."""
+        return [f.name for f in dataclasses.fields(cls)]
+
     def keys(self) -> list:
-        return [f.name for f in dataclasses.fields(self)]
+        return self.fields()
 
     def __getitem__(self, name: str):
         if name not in self.keys():

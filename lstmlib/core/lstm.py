@@ -102,6 +102,13 @@ class LSTMTrace(Trace):
         """c_{t-1} for t = 0..T-1, shape (T, N, H)."""
         return np.concatenate([self.c0[None], self.c[:-1]])
 
+    def step(self, t: int) -> "LSTMStep":
+        """Step t of the trace, as the ``LSTMStep`` that ``lstm_step`` returns there (None stays None)."""
+        T = self.x.shape[0]
+        if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not -T <= t < T:
+            raise ValueError(f"t must be an integer step in [0, {T}), got {t!r}")
+        return LSTMStep(**{n: None if getattr(self, n) is None else getattr(self, n)[t] for n in LSTMStep.fields()})
+
 
 @dataclass(frozen=True, eq=False)
 class LSTMStep(Step):
@@ -159,7 +166,7 @@ def lstm_step_backward(params: LSTMParams, dh, dc, step: LSTMStep | dict, x_t, h
     check_instance(step, "step", (LSTMStep, dict))
     step = dict(step)                                  # an LSTMStep reads as a mapping too
     vals = {}
-    for n, v in [("dh", dh), ("dc", dc)] + [(n, step.get(n)) for n in ("f", "i", "g", "o", "tanh_c")]:
+    for n, v in [("dh", dh), ("dc", dc)] + [(n, step.get(n)) for n in (*GATES, "tanh_c")]:
         vals[n] = as_real_array(v, n if n in ("dh", "dc") else f"step[{n!r}]", 2, "(N, H)", dtype=params.dtype)
         check_shape(vals[n], n, h_prev.shape, "(N, H)")
     dh, dc = vals["dh"], vals["dc"]

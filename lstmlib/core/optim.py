@@ -4,7 +4,7 @@ Pure functions in the manner of min-char-rnn and the CS231n notes: each takes th
 ``theta`` (a frozen Params dataclass such as RNNParams, LSTMParams or GRUParams), their gradients
 ``g`` (the same Params type, e.g. ``backward(...).dparams``), the optimiser's state and the
 learning rate ``lr``, and returns the new parameters and the new state. Nothing changes in place,
-and every operation is elementwise, on each parameter array of ``params.names()`` separately:
+and every operation is elementwise, on each parameter array of ``params.names()`` separately::
 
     SGD      v <- mu v - lr g,   theta <- theta + v                       (v: velocity, 0 at first)
     Adagrad  m <- m + g^2,       theta <- theta - lr g / sqrt(m + eps)    (m: sum of squares, 0 at first)

@@ -4,8 +4,10 @@ Shape letters: N batch, T time steps, D input size, H hidden size, K output size
 Each variant changes the LSTM of ``lstmlib.lstm`` (pre-activations a_* = x_t W_x* + h_{t-1} W_h* + b_*):
 
 Peephole (Gers & Schmidhuber 2000): the gates also look at the cell, through diagonal
-weights p_f, p_i, p_o (H,):
+weights p_f, p_i, p_o (H,)::
+
     a_f = ... + p_f * c_{t-1},   a_i = ... + p_i * c_{t-1},   a_o = ... + p_o * c_t
+
 Coupled input-forget gate: i_t = 1 - f_t (no W_xi, W_hi, b_i).
 No forget gate (Hochreiter & Schmidhuber 1997): f_t = 1 (no W_xf, W_hf, b_f), so c_t = c_{t-1} + i_t g_t.
 

@@ -29,8 +29,8 @@ class CountingExample:
     W_xh : the lecture's U ``(3, 2)``, input to hidden.
     W_hh : the lecture's W ``(2, 2)``, hidden to hidden.
     W_hy : the lecture's V ``(2, 3)``, hidden to output.
-    h, y : the forward pass the slides print (linear activations, no biases):
-        :math:`h_t = x_t W_{xh} + h_{t-1} W_{hh}`, :math:`y_t = h_t W_{hy}`.
+    h, y : the forward pass the slides print (linear activations, no biases),
+    :math:`h_t = x_t W_{xh} + h_{t-1} W_{hh}`, :math:`y_t = h_t W_{hy}`.
     """
 
     x: np.ndarray

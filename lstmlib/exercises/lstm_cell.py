@@ -25,8 +25,7 @@ def _cell_path_gains(b_f: float, steps: int) -> np.ndarray:
     tr = lstm_forward(cell, np.zeros((steps, 1, 1)), c0=np.ones((1, 1)))
     dc, zero, gains = np.ones((1, 1)), np.zeros((1, 1)), [1.0]
     for t in reversed(range(steps)):
-        step = {q: getattr(tr, q)[t] for q in ("f", "i", "g", "o", "tanh_c")}
-        _, _, dc, _ = lstm_step_backward(cell, zero, dc, step, tr.x[t], tr.h_prev[t], tr.c_prev[t])
+        _, _, dc, _ = lstm_step_backward(cell, zero, dc, tr.step(t), tr.x[t], tr.h_prev[t], tr.c_prev[t])
         gains.append(float(dc[0, 0]))
     return np.array(gains)
 

@@ -200,7 +200,7 @@ def gradient_check(params: RNNParams, inputs, targets, *, rng: np.random.Generat
                    eps: float = 1e-5, h_prev=None) -> dict:
     """Compare BPTT's gradient with central differences at n_checks random entries of each parameter.
 
-    Returns {name: largest relative error |a - n| / max(|a| + |n|, 1e-12)} (min-char-rnn's gradCheck).
+    Returns {name: largest relative error ``|a - n| / max(|a| + |n|, 1e-12)``} (min-char-rnn's gradCheck).
     """
     _check_params(params)
     n_checks = check_positive_int(n_checks, "n_checks")

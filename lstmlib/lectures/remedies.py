@@ -3,7 +3,7 @@ and a small SGD loop that survives (and reports) an exploding run.
 
 Shape letters: N batch, T time steps, D input size, H hidden size, K output size.
 
-* ``spectral_radius(W)`` = max |eigenvalue| of a square matrix; ``scale_to_spectral_radius``
+* ``spectral_radius(W)`` = ``max |eigenvalue|`` of a square matrix; ``scale_to_spectral_radius``
   rescales W so that it equals rho.
 * ``orthogonal(H, rng)``: Q from the QR decomposition of a Gaussian matrix, signs fixed so
   that the distribution is uniform (Saxe et al., 2013); every singular value is 1, so
@@ -28,8 +28,8 @@ import numpy as np
 
 from lstmlib.core.bptt import backward, clip_by_global_norm, forward, global_norm
 from lstmlib.core.losses import squared_error
-from lstmlib.core.gru import GRUParams
-from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.gru import GATES as GRU_GATES, GRUParams
+from lstmlib.core.lstm import GATES as LSTM_GATES, LSTMParams
 from lstmlib.core.optim import check_learning_rate, sgd_step
 from lstmlib.core.rnn import RNNParams
 from lstmlib.core.validate import (as_float_array, check_choice, check_instance, check_positive_int,
@@ -42,7 +42,7 @@ __all__ = ["spectral_radius", "scale_to_spectral_radius", "orthogonal", "identit
 
 # ---------------------------------------------------------------- initialisations
 def spectral_radius(W) -> float:
-    """rho(W) = max |lambda_i(W)| of a square matrix W (H, H)."""
+    """``rho(W) = max |lambda_i(W)|`` of a square matrix W (H, H)."""
     W = as_float_array(W, "W", 2, "(H, H)")
     if W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be square (H, H), got shape {W.shape}")
@@ -103,7 +103,7 @@ def lstm_params(H: int, rho: float, *, rng: np.random.Generator, D: int = 1, for
     H, D = check_positive_int(H, "H"), check_positive_int(D, "D")
     rho = _nonnegative(rho, "rho")
     d = {}
-    for q in ("f", "i", "g", "o"):
+    for q in LSTM_GATES:
         d[f"W_x{q}"] = rng.standard_normal((D, H)) * (input_scale / np.sqrt(D))
         d[f"W_h{q}"] = orthogonal(H, rng=rng, gain=rho)
         d[f"b_{q}"] = np.full(H, float(forget_bias) if q == "f" else 0.0)
@@ -115,7 +115,7 @@ def gru_params(H: int, rho: float, *, rng: np.random.Generator, D: int = 1, inpu
     H, D = check_positive_int(H, "H"), check_positive_int(D, "D")
     rho = _nonnegative(rho, "rho")
     d = {}
-    for q in ("r", "z", "n"):
+    for q in GRU_GATES:
         d[f"W_x{q}"] = rng.standard_normal((D, H)) * (input_scale / np.sqrt(D))
         d[f"W_h{q}"] = orthogonal(H, rng=rng, gain=rho)
     return GRUParams(**d, b_r=np.zeros(H), b_z=np.zeros(H), b_xn=np.zeros(H), b_hn=np.zeros(H))

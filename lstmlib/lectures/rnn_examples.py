@@ -117,7 +117,7 @@ class CountingRun:
 def train_counting(rule: str = "right", lr: float = 0.1, tol: float = 1e-4, rmse: str = "per_step",
                    max_iter: int = 10_000, example: CountingExample | None = None) -> CountingRun:
     """Gradient descent on the counting example from the slides' weights, as the slides train it:
-    update every weight by -lr * gradient and stop once |RMSE(new) - RMSE(old)| < tol.
+    update every weight by -lr * gradient and stop once ``|RMSE(new) - RMSE(old)| < tol``.
     ValueError when the RMSE exceeds 1e6 (divergence) or max_iter updates do not converge.
 
     rule "right": BPTT gradients (``counting_gradients``); "slide": the slides' formulas

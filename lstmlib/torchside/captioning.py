@@ -257,7 +257,7 @@ def grid_sample(U, grid) -> np.ndarray:
 
     U (N, C, H_in, W_in); grid (N, H, W, 2) from :func:`affine_grid`. The point (x, y) is pixel
     (u, v) = ((x + 1) W_in - 1) / 2, ((y + 1) H_in - 1) / 2, and
-    V = sum_{q, p} U[q, p] max(0, 1 - |u - p|) max(0, 1 - |v - q|), pixels outside the image count as 0.
+    ``V = sum_{q, p} U[q, p] max(0, 1 - |u - p|) max(0, 1 - |v - q|)``, pixels outside the image count as 0.
     """
     U = as_real_array(U, "U", 4, "(N, C, H_in, W_in)", dtype=np.float64)
     grid = as_real_array(grid, "grid", 4, "(N, H, W, 2)", dtype=np.float64)

@@ -1,7 +1,7 @@
 """One training loop for every torch model of the book, and the switches around it.
 
 Every torch experiment of the book (the RNNs of the bridge, the ConvNets, the sentiment and
-character models, the captioner) trains through :func:`fit`:
+character models, the captioner) trains through :func:`fit`::
 
     for each epoch:
         for each batch (in an order drawn by a generator seeded with ``seed``):

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 import traitlets
 
 from lstmlib.viz.figures import PALETTE
-from lstmlib.core.lstm import LSTMParams
+from lstmlib.core.lstm import GATES, LSTMParams
 from lstmlib.widgets.explorable import Control, Explorable, explorable
 from lstmlib.lectures.scalar_lstm import scalar_lstm, unrolled
 from lstmlib.viz.lstm_figures import step_equations
@@ -72,7 +72,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
                            fillcolor="rgba(255, 235, 200, 0.6)" if now else "rgba(240, 240, 240, 0.5)"))
         ann.append(dict(x=k, y=-0.55, text=f"x<sub>{k}</sub> = {val(trace.x, k):.2f}", showarrow=False,
                         font=dict(color=PALETTE["x"])))
-        for row, q in enumerate(("f", "i", "g", "o")):
+        for row, q in enumerate(GATES):
             text = f"{q}<sub>{k}</sub> = {val(getattr(trace, q), k):.3f}" if done else f"{q}<sub>{k}</sub> = ?"
             ann.append(dict(x=k, y=0.85 - 0.2 * row, text=text, showarrow=False,
                             font=dict(color=PALETTE[q] if done else grey)))
@@ -83,7 +83,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
     eqs = "<br>".join(_html(s) for s in step_equations(params, trace, t))
     ann.append(dict(x=-0.9, y=-0.78, xanchor="left", yanchor="top", align="left", text=eqs, showarrow=False,
                     font=dict(family="monospace", size=11), bgcolor="rgba(255, 235, 200, 0.35)"))
-    hover = [f"step {k}: " + ", ".join(f"{q} = {val(getattr(trace, q), k):.4f}" for q in ("f", "i", "g", "o", "c", "h"))
+    hover = [f"step {k}: " + ", ".join(f"{q} = {val(getattr(trace, q), k):.4f}" for q in (*GATES, "c", "h"))
              for k in range(T)]
     fig = go.Figure(go.Scatter(x=list(range(T)), y=[0.5] * T, mode="markers", hovertext=hover, hoverinfo="text",
                                marker=dict(size=30, opacity=0), showlegend=False))

@@ -93,6 +93,21 @@ def test_lstm_step_returns_a_named_frozen_step():
     assert np.array_equal(dx, dx_dict)
 
 
+def test_a_trace_gives_back_each_step_as_lstm_step_returned_it():
+    p, x, h0, c0, _, _ = setup(3, 3, 2, 4, 2, seed=8)
+    tr = lstm_forward(p, x, h0, c0)
+    for t in range(3):
+        s = lstm_step(p, x[t], tr.h_prev[t], tr.c_prev[t])
+        got = tr.step(t)
+        assert isinstance(got, LSTMStep) and got.keys() == s.keys()
+        for n in s.keys():
+            np.testing.assert_allclose(got[n], s[n], rtol=0, atol=1e-15)
+    assert np.array_equal(tr.step(-1).h, tr.h[-1])
+    for bad in (3, -4, 1.0, True, "0"):
+        with pytest.raises(ValueError, match="t must be an integer step"):
+            tr.step(bad)
+
+
 def test_one_gate_order_and_fields_from_the_gates():
     assert GATES == ("f", "i", "g", "o") and LSTMParams.gates == GATES
     p, *_ = setup(2, 3, 2, 4, 2, seed=7)
