@@ -137,7 +137,7 @@ def test_the_api_appendix_documents_every_module_and_only_existing_ones():
     from the docstrings at build time); a new module without its block, or a stale block, fails here."""
     import pkgutil
     text = (PKG.parent / "book" / "appendix" / "api.md").read_text()
-    listed = re.findall(r"^\.\. automodule:: (lstmlib\.[\w.]+)\n   :members:", text, re.M)
+    listed = re.findall(r"^   \.\. automodule:: (lstmlib\.[\w.]+)\n      :members:", text, re.M)
     modules = []
     for folder in LAYERS:
         pkg = importlib.import_module(f"lstmlib.{folder}")

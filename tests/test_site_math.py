@@ -19,10 +19,11 @@ from conftest_site import SITE, browser, build_book, server  # noqa: F401  (fixt
 
 # Text that is not the book's prose: code, typeset math, plotly figures, scripts, and the
 # outputs of code cells (plain text that lstmlib prints, such as docstrings on the API page and
-# the hints of check(), which read the same in a terminal where no MathJax runs).
+# the hints of check(), which read the same in a terminal where no MathJax runs), and the API
+# appendix's docstrings (.api-docstrings, rendered by autodoc: plain text written for help()).
 # MathJax errors and untypeset math are still looked for everywhere.
 SKIP = ("pre, code, kbd, samp, script, style, noscript, template, textarea, svg, mjx-container, "
-        ".plotly-graph-div, .plotly, .js-plotly-plot, .MathJax, .math, .cell_output")
+        ".plotly-graph-div, .plotly, .js-plotly-plot, .MathJax, .math, .cell_output, .api-docstrings")
 # Raw TeX in prose. A backslash before letters never occurs in the book's prose outside code
 # (there are no Windows paths in it); ^{ and _{ are TeX's grouped super- and subscripts.
 RAW_TEX = re.compile(r"\$|\\[A-Za-z]+|[\^_]\{|\\[()\[\]{}]")

@@ -45,7 +45,28 @@ def _drop_remote_scripts(app, pagename, templatename, context, doctree):
                                and "unpkg.com" not in getattr(s, "attributes", {}).get("body", "")]
 
 
+def plain_text_blocks(lines: list) -> list:
+    """lstmlib's docstrings are written for a terminal: an indented block after a blank line is a
+    formula or a table laid out by hand. reStructuredText would read it as a block quote and run
+    its lines together, so it becomes a literal block (a "::" paragraph in front of it)."""
+    out = []
+    for k, line in enumerate(lines):
+        starts_block = (line.startswith(" ") and line.strip() and k >= 2 and not lines[k - 1].strip()
+                        and lines[k - 2].strip() and not lines[k - 2].startswith(" ")
+                        and not lines[k - 2].rstrip().endswith("::")
+                        and not lines[k - 2].lstrip().startswith(".."))
+        if starts_block:
+            out[-1:] = ["", "::", ""]
+        out.append(line)
+    return out
+
+
+def _docstring_blocks(app, what, name, obj, options, lines):
+    lines[:] = plain_text_blocks(lines)
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", _docstring_blocks)
     app.add_js_file("plotly.min.js")
     app.connect("build-finished", _copy_assets)
     app.connect("html-page-context", _drop_remote_scripts)

@@ -273,7 +273,7 @@ def memory_unit(c, labels) -> tuple[int, np.ndarray]:
     """The cell unit whose state best separates two labels, and every unit's separation.
 
     c (N, H): cell states at one step; labels (N,) in {0, 1}. Separation of unit j:
-    |mean c_j over label 1 - mean over label 0| / (pooled standard deviation + 1e-8).
+    ``|mean c_j over label 1 - mean over label 0|`` / (pooled standard deviation + 1e-8).
     """
     c = as_float_array(c, "c", 2, "(N, H)")
     labels = np.asarray(labels)
