@@ -169,3 +169,14 @@ def test_hard_attention_has_no_gradient_but_soft_attention_has():
                                          samples=50)[0])
     assert not np.allclose(alpha.detach()[0].numpy(), a[0].numpy(), rtol=0, atol=0)   # the weights moved
     np.testing.assert_array_equal(contexts[0], contexts[1])      # hard: piecewise constant, derivative 0
+
+
+@pytest.mark.parametrize("E", [4, 16, 300])
+def test_output_size_is_the_vocabulary_not_the_embedding_plus_one(E):
+    """Errata (CS231n notes): y_t has one score per vocabulary token (<end> included), whatever the
+    embedding size E; the notes' 'x is 300-dim, so y is 301-dim' mixes the two up."""
+    vocab = cap.caption_vocab()
+    assert "<end>" in vocab.tokens and len(vocab.tokens) == 17
+    model = cap.Captioner(len(vocab), E=E, F=4, H=8)
+    y, _ = model(torch.zeros(2, 1, 16, 16), torch.zeros(3, 2, dtype=torch.long))
+    assert y.shape == (3, 2, len(vocab)) and model.out.out_features == len(vocab)

@@ -174,3 +174,12 @@ def test_compare_explains_shape_and_count_mismatches():
 def test_result_renders_as_text_and_html():
     ok = CheckResult("x", True, "correct.")
     assert repr(ok).startswith("\u2714") and "&#10004;" in ok._repr_html_()
+
+
+def test_a_question_that_allows_two_forms_accepts_both_and_nothing_else():
+    from lstmlib.exercises import check
+    assert check("part2-washout-linear", 0.5 ** 10)
+    assert check("part2-washout-linear", 2 ** 10)                       # "1024 times smaller"
+    wrong = check("part2-washout-linear", 2 ** 9)
+    assert not wrong and "Hint" in wrong.message
+    assert not check("part2-temperature", 1 / EXACT["part2-temperature"])   # no other form allowed there

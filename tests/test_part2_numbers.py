@@ -158,3 +158,35 @@ def test_counting_W_norm_above_one_but_powers_shrink():
     assert np.linalg.norm(W, 2) == pytest.approx(1.2551, abs=1e-4)
     assert spectral_radius(W) == pytest.approx(0.6561, abs=1e-4)
     assert np.linalg.norm(np.linalg.matrix_power(W, 20), 2) < 1e-3
+
+
+def test_slide_dJdV_is_one_unit_low_in_three_entries():
+    """Errata: the slide's dJ/dV differs from the correctly rounded values at (0, 2), (1, 0), (1, 2),
+    by one unit of the fourth decimal, and 3.5940 is the cut (not rounded) value."""
+    g = rl.counting_gradients(P)["V"]
+    slide = np.array([[1.4286, 1.1098, 1.5461], [3.5940, 0.2438, 1.5646]])
+    diff = np.round(g, 4) - slide
+    assert sorted(zip(*np.nonzero(np.abs(diff) > 5e-5))) == [(0, 2), (1, 0), (1, 2)]
+    np.testing.assert_allclose(diff[np.abs(diff) > 5e-5], 1e-4, atol=1e-9)
+    np.testing.assert_allclose(g[[0, 1, 1], [2, 0, 2]], [1.546230, 3.594056, 1.564731], atol=5e-7)
+    assert np.trunc(g[1, 0] * 1e4) / 1e4 == pytest.approx(3.5940, abs=1e-12)
+    assert np.trunc(g[0, 2] * 1e4) / 1e4 > slide[0, 2] and np.trunc(g[1, 2] * 1e4) / 1e4 > slide[1, 2]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_jacobians_with_spectral_norm_above_one_can_still_vanish(seed):
+    """Errata (Singh): 'spectral norm of each Jacobian consistently > 1 -> the gradient explodes' is
+    false. A tanh RNN whose W_hh has spectral radius 0.9 has every J_t's spectral norm above 1, and the
+    gradient reaching the first of 50 steps is still hundreds of times smaller than at the last."""
+    from lstmlib.core.bptt import jacobians, last_step_gradient_norms, spectral_norms
+    rng = np.random.default_rng(seed)
+    H, T, D = 32, 50, 8
+    W0 = rng.normal(size=(H, H))
+    W0 /= np.abs(np.linalg.eigvals(W0)).max()
+    x = rng.normal(size=(T, 1, D))
+    p = RNNParams(W_xh=0.1 * RNNParams.init(D, H, rng=rng).W_xh, W_hh=0.9 * W0, b_h=np.zeros(H),
+                  activation="tanh")
+    s = spectral_norms(jacobians(p, rnn_forward(p, x)))[:, 0]
+    g = last_step_gradient_norms(p, x)
+    assert s.min() > 1.0
+    assert g[0] < 1e-2 * g[-1]

@@ -32,6 +32,8 @@ class Exercise:
     hint: str
     rtol: float = 1e-6
     atol: float = 1e-8
+    # other forms of the same answer that the question allows (e.g. a factor and its reciprocal)
+    also: Callable[[Any], list] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,13 @@ class CheckResult:
                 f'{html.escape(self.message)}</div>')
 
 
-def exercise(id: str, hint: str, rtol: float = 1e-6, atol: float = 1e-8):
-    """Decorator: register the function computing exercise ``id``'s answer."""
+def exercise(id: str, hint: str, rtol: float = 1e-6, atol: float = 1e-8, also: Callable[[Any], list] | None = None):
+    """Decorator: register the function computing exercise ``id``'s answer. ``also`` maps the
+    answer to the other forms the question accepts (say so in the question)."""
     def register(fn):
         if id in _REGISTRY:
             raise ValueError(f"exercise id {id!r} is registered twice")
-        _REGISTRY[id] = Exercise(id, fn, hint, rtol, atol)
+        _REGISTRY[id] = Exercise(id, fn, hint, rtol, atol, also)
         return fn
     return register
 
@@ -115,7 +118,10 @@ def _compare(expected, got, ex: Exercise) -> str | None:
 def check(id: str, answer: Any) -> CheckResult:
     """Compare the reader's ``answer`` with exercise ``id``'s; never raises for a wrong answer."""
     ex = get(id)
-    problem = _compare(ex.answer(), answer, ex)
+    expected = ex.answer()
+    problem = _compare(expected, answer, ex)
     if problem is None:
         return CheckResult(id, True, "correct.")
+    if ex.also is not None and any(_compare(form, answer, ex) is None for form in ex.also(expected)):
+        return CheckResult(id, True, "correct (in one of the forms the question allows).")
     return CheckResult(id, False, f"not yet: {problem}. Hint: {ex.hint}")

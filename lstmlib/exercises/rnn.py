@@ -50,7 +50,8 @@ def _dinner_day10():
     return dinner_schedule(11)[10]
 
 
-@exercise("part2-washout-linear", "For a linear RNN with W_hh = s I, dh_t/dx_0 = W_xh^T s^t: the norm shrinks by s per step.")
+@exercise("part2-washout-linear", "For a linear RNN with W_hh = s I, dh_t/dx_0 = W_xh^T s^t: the norm shrinks by s per step.",
+          also=lambda ratio: [1.0 / ratio])
 def _washout_linear():
     p = RNNParams(W_xh=np.ones((1, 3)), W_hh=0.5 * np.eye(3), b_h=np.zeros(3), activation="linear")
     influence = rl.input_influence(p, np.zeros((11, 1, 1)))      # ||dh_t/dx_0||, t = 0..10
