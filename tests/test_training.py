@@ -168,3 +168,18 @@ def test_every_trainer_goes_through_fit(monkeypatch, module, call):
         mod.train(mod.LSTMModel(2, 3, 2), [(rng.normal(size=(4, 5, 2)), rng.integers(0, 2, size=(4, 5)))],
                   progress=False)
     assert len(calls) == 1
+
+
+def test_after_epoch_sees_every_epoch_and_the_model():
+    x, y = _problem()
+    seen = []
+
+    def report(epoch, model):
+        model.eval()                                   # fit puts it back in training mode
+        seen.append((epoch, float(_mse(model, x, y).detach())))
+        return {"mse": seen[-1][1]}
+
+    fit(_model(), [(x, y)], _mse, epochs=4, lr=0.05, progress=False, after_epoch=report)
+    assert [e for e, _ in seen] == [0, 1, 2, 3] and seen[-1][1] < seen[0][1]
+    with pytest.raises(ValueError, match="after_epoch must be None or a function"):
+        fit(_model(), [(x, y)], _mse, progress=False, after_epoch=3)

@@ -69,7 +69,8 @@ def _moved(batch, dev):
 
 def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epochs: int = 1, lr: float = 1e-2,
         optimizer: str = "adam", clip: float | None = None, seed: int = 0, shuffle: bool = True,
-        progress: bool = True, on: str | torch.device | None = None, desc: str = "epochs") -> list:
+        progress: bool = True, on: str | torch.device | None = None, desc: str = "epochs",
+        after_epoch: Callable | None = None) -> list:
     """Train ``model`` by minimising ``loss(model, *batch)``; returns the loss of every step.
 
     batches: a non-empty list of tuples (tensors are moved to the training device), visited in an
@@ -78,6 +79,8 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
     that generator (e.g. minibatches of a new permutation of the examples).
     optimizer: "adam" (Kingma and Ba's Adam, torch's defaults beta = (0.9, 0.999)) or "sgd".
     clip: max global gradient norm, or None. on: the device to train on; None picks :func:`device`.
+    after_epoch: called as ``after_epoch(epoch, model)`` after each epoch (e.g. to measure a
+    validation loss); a dict it returns is shown on the progress bar.
     The same seed gives the same run on the same CPU kernels.
     """
     if not isinstance(model, nn.Module):
@@ -88,6 +91,8 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
     epochs = check_positive_int(epochs, "epochs")
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    if after_epoch is not None and not callable(after_epoch):
+        raise ValueError(f"after_epoch must be None or a function (epoch, model), got {type(after_epoch).__name__}")
     if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float)) or not clip > 0):
         raise ValueError(f"clip must be None or a number > 0, got {clip!r}")
     draw = batches if callable(batches) else None
@@ -105,21 +110,27 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
     history = []
     model.train()
     try:
-        for _ in tqdm(range(epochs), disable=not progress, desc=desc):
+        bar = tqdm(range(epochs), disable=not progress, desc=desc)
+        for epoch in bar:
             if draw is not None:
-                epoch = draw(gen)
-                order = range(len(epoch))
+                these = draw(gen)
+                order = range(len(these))
             else:
-                epoch = batches
-                order = torch.randperm(len(epoch), generator=gen).tolist() if shuffle else range(len(epoch))
+                these = batches
+                order = torch.randperm(len(these), generator=gen).tolist() if shuffle else range(len(these))
             for b in order:
                 opt.zero_grad()
-                value = loss(model, *_moved(epoch[b], dev))
+                value = loss(model, *_moved(these[b], dev))
                 value.backward()
                 if clip is not None:
                     nn.utils.clip_grad_norm_(params, clip)
                 opt.step()
                 history.append(float(value.detach()))
+            if after_epoch is not None:
+                shown = after_epoch(epoch, model)
+                model.train()
+                if isinstance(shown, dict):
+                    bar.set_postfix(shown)
     finally:
         model.eval()
         model.to(home)
