@@ -112,7 +112,6 @@ def pool_from_zero(x, k, s):                     # the running maximum starts at
 
 
 def pool_mean(x, k, s):
-    W = x.shape[0]
     n = pool_loops(x, k, s).shape[0]
     return np.array([[x[i * s:i * s + k, j * s:j * s + k].mean() for j in range(n)] for i in range(n)])
 
@@ -510,7 +509,13 @@ def test_an_unwritten_function_says_not_implemented(checker):
 
 @pytest.mark.parametrize("checker", CHECKERS)
 def test_garbage_returns_and_non_functions_get_messages(checker):
-    for fn in (lambda *a: None, lambda *a: "text", lambda *a: (1, 2, 3, 4, 5, 6), 42):
+    class Unreadable:
+        def __array__(self, *a, **k):
+            raise RuntimeError("no")
+        h = c = property(lambda self: Unreadable())
+
+    for fn in (lambda *a: None, lambda *a: "text", lambda *a: (1, 2, 3, 4, 5, 6), 42, lambda *a: Unreadable(),
+               lambda *a: (Unreadable(),) * 4, lambda *a: [[1, 2], [3]]):
         res = checker(fn)
         assert isinstance(res, ImplementResult) and not res.passed and res.message
 
