@@ -125,3 +125,13 @@ def check(id: str, answer: Any) -> CheckResult:
     if ex.also is not None and any(_compare(form, answer, ex) is None for form in ex.also(expected)):
         return CheckResult(id, True, "correct (in one of the forms the question allows).")
     return CheckResult(id, False, f"not yet: {problem}. Hint: {ex.hint}")
+
+
+# implement-it exercises: the reader writes the algorithm, a checker compares it with lstmlib's
+from .implement import (ImplementResult, check_conv2d, check_max_pool, check_rnn_step,  # noqa: E402
+                        check_rnn_step_backward, check_lstm_step, check_lstm_step_backward, check_gru_step,
+                        check_softmax_cross_entropy, check_numerical_gradient)
+
+__all__ += ["ImplementResult", "check_conv2d", "check_max_pool", "check_rnn_step", "check_rnn_step_backward",
+            "check_lstm_step", "check_lstm_step_backward", "check_gru_step", "check_softmax_cross_entropy",
+            "check_numerical_gradient"]
