@@ -40,7 +40,9 @@ def test_image_grid_wraps_into_rows_of_at_most_max_cols():
 def test_long_titles_wrap_and_make_room():
     short = viz.image_grid(np.zeros((2, 8, 8)), ["a", "b"])
     long = viz.image_grid(np.zeros((2, 8, 8)), ["true 3, said 8 (0.97)", "b"])
-    assert _titles(long)[0] == "true 3, said 8<br>(0.97)"
+    assert _titles(long)[0] == "true 3, said<br>8 (0.97)" and _titles(long)[1] == "b"
+    assert viz.image_grid(np.zeros((1, 2, 2)), ["true 3<br>said 8 (0.97)"]).layout.annotations[0].text == \
+        "true 3<br>said 8 (0.97)"                                            # breaks given are kept
     assert long.layout.margin.t > short.layout.margin.t
 
 
@@ -52,6 +54,7 @@ def test_long_titles_wrap_and_make_room():
     (lambda: viz.image_grid({"X": np.zeros((3, 3))}, ["X"]), "not both"),
     (lambda: viz.image_grid(np.zeros((2, 3, 3)), cols=0), "cols"),
     (lambda: viz.image_grid([np.full((3, 3), np.nan)]), "finite"),
+    (lambda: viz.image_grid([np.zeros((3, 3))], zmin=1, zmax=-1), "zmin must be below zmax"),
 ])
 def test_image_grid_bad_input(call, message):
     with pytest.raises(ValueError, match=message):

@@ -21,8 +21,9 @@ from lstmlib.viz.figures import PALETTE, heatmap
 
 __all__ = ["MAX_COLS", "image_grid", "attention_maps", "sampling_grid_figure"]
 
-MAX_COLS = 4          # panels per row unless asked otherwise: about 90 px each on a phone
-TITLE_CHARS = 14      # panel titles longer than this are broken at spaces
+MAX_COLS = 4          # panels per row unless asked otherwise: about 85 px each on a phone
+TITLE_CHARS = 13      # panel titles are broken at spaces into lines of at most this many characters,
+TITLE_PX = 13         # which at this font size fit in a panel of 85 px
 LINE_PX = 16          # height of one line of a panel title
 GAP_PX = 12           # space between a row of panels and the titles of the next
 
@@ -46,9 +47,23 @@ def _images(images, titles):
     return imgs, titles
 
 
+def _lines(text: str) -> list[str]:
+    """Text broken at spaces into as few lines of at most TITLE_CHARS characters as it can be
+    (a word longer than that keeps its own line), the lines about equally long."""
+    if len(text) <= TITLE_CHARS:
+        return [text]
+    n = math.ceil(len(text) / TITLE_CHARS)
+    for width in range(math.ceil(len(text) / n), TITLE_CHARS + 1):
+        lines = textwrap.wrap(text, width, break_long_words=False)
+        if len(lines) <= n:
+            return lines
+    return lines
+
+
 def _wrap(title: str) -> str:
-    """A panel title broken at spaces into lines of about TITLE_CHARS characters (plotly's <br>)."""
-    return "<br>".join(textwrap.wrap(title, TITLE_CHARS)) or title
+    """A panel title in lines of at most TITLE_CHARS characters (plotly's <br>); breaks already in
+    it are kept."""
+    return "<br>".join(line for part in title.split("<br>") for line in _lines(part))
 
 
 def _grid(n: int, titles, cols, *, title: str, panel_px: int, height: int | None):
@@ -72,6 +87,7 @@ def _grid(n: int, titles, cols, *, title: str, panel_px: int, height: int | None
         fig.update_yaxes(autorange="reversed", scaleanchor=x_id, showticklabels=False, showgrid=False,
                          zeroline=False, row=r, col=c)
         fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, row=r, col=c)
+    fig.update_annotations(font_size=TITLE_PX)                  # the panel titles
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=top, b=10))
     return fig, cells
 
@@ -92,6 +108,8 @@ def image_grid(images, titles=None, *, title: str = "", cols: int | None = None,
     panel_px: height of one row of panels in pixels; height: the whole figure's (default: from rows).
     """
     imgs, titles = _images(images, titles)
+    if zmin is not None and zmax is not None and not zmin < zmax:
+        raise ValueError(f"zmin must be below zmax, got zmin={zmin}, zmax={zmax}")
     fig, cells = _grid(len(imgs), titles, cols, title=title, panel_px=check_positive_int(panel_px, "panel_px"),
                        height=height)
     for img, (r, c) in zip(imgs, cells):
