@@ -73,7 +73,8 @@ def test_training_is_deterministic_and_learns():
 
 
 def test_digits_split_and_confusion():
-    Xtr, ytr, Xte, yte = data.load_digits_split(0.25, seed=0)
+    split = data.digits(test_fraction=0.25, rng=np.random.default_rng(0))
+    Xtr, ytr, Xte, yte = split.x_train, split.y_train, split.x_test, split.y_test
     assert Xtr.shape[1:] == (1, 8, 8) and len(Xtr) + len(Xte) == 1797 and Xtr.max() <= 1
     cm = cnn.confusion_matrix(yte, yte, 10)
     assert cm.trace() == len(yte)

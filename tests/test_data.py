@@ -156,6 +156,24 @@ def test_series_windows():
     assert y[0, 0] == 4 and y[-1, 0] == 9
 
 
+def test_first_gender_switch():
+    seqs = [("Sam", ".", "later", "Ann", ".", "later"), ("Ann", ".", "later", "Ann", ".", "later"),
+            ("Ann", "ran", ".", "later", "Sam", ".", "later"), ("Ann", ".", "later", "Sam", ".", "later")]
+    targets = [np.array([0, 0, 0, 1, 1, 1]), np.ones(6, int), np.array([1, 1, 1, 1, 0, 0, 0]),
+               np.array([1, 1, 1, 0, 0, 0])]
+    assert data.first_gender_switch(seqs, targets, female_first=False) == 0
+    assert data.first_gender_switch(seqs, targets, female_first=True) == 2
+    assert data.first_gender_switch(seqs, targets, female_first=True, length=6) == 3
+    with pytest.raises(ValueError, match="no sequence with a male subject followed by a female one and 7"):
+        data.first_gender_switch(seqs, targets, female_first=False, length=7)
+    with pytest.raises(ValueError, match="same length"):
+        data.first_gender_switch(seqs, targets[:2], female_first=True)
+    seqs, targets = data.gender_stream(30, rng=rng(0), n_sentences=2)
+    n = data.first_gender_switch(seqs, targets, female_first=True)
+    second = seqs[n].index("later") + 1
+    assert targets[n][0] == 1 and targets[n][second] == 0 and seqs[n][second] in data.MALE_NAMES
+
+
 # ----------------------------------------------------------------------------- digits
 
 def test_digits_split():

@@ -11,7 +11,7 @@ source), :mod:`~lstmlib.data.images` (8x8 digits), :mod:`~lstmlib.data.xo` (the 
 """
 from .corpora import (CorpusNotFoundError, CORPORA, data_dir, fetch_corpora, shakespeare, movie_reviews,
                       binary_sentiment, python_source)
-from .images import DigitsSplit, digits, load_digits_split, load_breast_cancer_split
+from .images import DigitsSplit, digits, load_breast_cancer_split
 from .lectures import (CountingExample, counting_example, traffic_lecture, lecture_filters,
                        lecture_slide_values)
 from .series import DATAFILES, wwwusage, series_windows
@@ -19,16 +19,16 @@ from .text import Vocab, build_vocab, encode, decode, one_hot, one_hot_sequences
 from .toy import (remember_first, adding_problem, DINNERS, dinner_schedule, dinner_sequences,
                   HARRY_SALLY_NAMES, harry_sally_vocab, harry_sally_sentences, is_harry_sally_sentence,
                   harry_sally_invalid_sentences, FEMALE_NAMES, MALE_NAMES, PRONOUNS,
-                  gender_agreement_sentences, first_element_task, gender_stream)
+                  gender_agreement_sentences, first_element_task, gender_stream, first_gender_switch)
 from .xo import x_image, o_image, tricky_x_image, shift_image, rotate_image, add_noise, xo_dataset
 
 __all__ = ["CorpusNotFoundError", "CORPORA", "data_dir", "fetch_corpora", "shakespeare", "movie_reviews",
-           "binary_sentiment", "python_source", "DigitsSplit", "digits", "load_digits_split",
-           "load_breast_cancer_split", "CountingExample", "counting_example", "traffic_lecture",
-           "lecture_filters", "lecture_slide_values", "DATAFILES", "wwwusage", "series_windows", "Vocab",
-           "build_vocab", "encode", "decode", "one_hot", "one_hot_sequences", "text_windows",
-           "sample_windows", "remember_first", "adding_problem", "DINNERS", "dinner_schedule",
-           "dinner_sequences", "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences",
-           "is_harry_sally_sentence", "harry_sally_invalid_sentences", "FEMALE_NAMES", "MALE_NAMES",
-           "PRONOUNS", "gender_agreement_sentences", "first_element_task", "gender_stream", "x_image",
-           "o_image", "tricky_x_image", "shift_image", "rotate_image", "add_noise", "xo_dataset"]
+           "binary_sentiment", "python_source", "DigitsSplit", "digits", "load_breast_cancer_split",
+           "CountingExample", "counting_example", "traffic_lecture", "lecture_filters",
+           "lecture_slide_values", "DATAFILES", "wwwusage", "series_windows", "Vocab", "build_vocab",
+           "encode", "decode", "one_hot", "one_hot_sequences", "text_windows", "sample_windows",
+           "remember_first", "adding_problem", "DINNERS", "dinner_schedule", "dinner_sequences",
+           "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences", "is_harry_sally_sentence",
+           "harry_sally_invalid_sentences", "FEMALE_NAMES", "MALE_NAMES", "PRONOUNS",
+           "gender_agreement_sentences", "first_element_task", "gender_stream", "first_gender_switch",
+           "x_image", "o_image", "tricky_x_image", "shift_image", "rotate_image", "add_noise", "xo_dataset"]

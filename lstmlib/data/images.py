@@ -8,7 +8,7 @@ import numpy as np
 from lstmlib.data.text import _check_rng
 from lstmlib.core.validate import check_probability
 
-__all__ = ["DigitsSplit", "digits", "load_digits_split", "load_breast_cancer_split"]
+__all__ = ["DigitsSplit", "digits", "load_breast_cancer_split"]
 
 
 @dataclass(frozen=True)
@@ -45,23 +45,6 @@ def digits(*, test_fraction: float = 0.25, rng: np.random.Generator) -> DigitsSp
     n_test = int(round(frac * len(y)))
     train, test = order[: len(y) - n_test], order[len(y) - n_test:]
     return DigitsSplit(x_train=x[train], y_train=y[train], x_test=x[test], y_test=y[test])
-
-
-def load_digits_split(test_fraction: float = 0.25, seed: int = 0):
-    """scikit-learn's 1,797 real 8x8 handwritten digits (shipped with sklearn, no download),
-    scaled to [0, 1] and split by a seeded permutation.
-
-    Returns X_train (N, 1, 8, 8), y_train (N,), X_test, y_test.
-    """
-    from sklearn.datasets import load_digits
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction}")
-    d = load_digits()
-    X = (d.images / 16.0)[:, None]                # (1797, 1, 8, 8), pixel values 0..16 -> 0..1
-    order = np.random.default_rng(seed).permutation(len(X))
-    n_test = int(round(test_fraction * len(X)))
-    test, train = order[:n_test], order[n_test:]
-    return X[train], d.target[train], X[test], d.target[test]
 
 
 def load_breast_cancer_split(test_fraction: float = 0.25, seed: int = 0):

@@ -18,7 +18,7 @@ from lstmlib.core.validate import check_instance
 __all__ = ["remember_first", "adding_problem", "DINNERS", "dinner_schedule", "dinner_sequences",
            "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences", "is_harry_sally_sentence",
            "harry_sally_invalid_sentences", "FEMALE_NAMES", "MALE_NAMES", "PRONOUNS",
-           "gender_agreement_sentences", "first_element_task", "gender_stream"]
+           "gender_agreement_sentences", "first_element_task", "gender_stream", "first_gender_switch"]
 
 
 # ----------------------------------------------------------------------------- memory tasks
@@ -278,3 +278,23 @@ def gender_stream(n: int, *, rng: np.random.Generator, n_sentences: int = 2, n_c
         seqs.append(tuple(tokens))
         targets.append(np.array(target, dtype=np.int64))
     return seqs, targets
+
+
+def first_gender_switch(seqs, targets, *, female_first: bool, length: int | None = None) -> int:
+    """Index of the first of ``gender_stream``'s sequences whose first two subjects have opposite
+    genders, the first female if ``female_first`` (else male), and of ``length`` tokens if given.
+
+    seqs, targets: what :func:`gender_stream` returns (its sentences end with "later", so the
+    second subject is the word after the first "later"). ValueError if there is none.
+    """
+    if len(seqs) != len(targets):
+        raise ValueError(f"seqs and targets must have the same length, got {len(seqs)} and {len(targets)}")
+    first = int(bool(female_first))
+    for n, (words, t) in enumerate(zip(seqs, targets)):
+        if "later" not in words[:-1] or length not in (None, len(t)):
+            continue
+        second = list(words).index("later") + 1
+        if t[0] == first and t[second] == 1 - first:
+            return n
+    raise ValueError(f"no sequence with a {'female' if female_first else 'male'} subject followed by a "
+                     f"{'male' if female_first else 'female'} one" + (f" and {length} tokens" if length else ""))

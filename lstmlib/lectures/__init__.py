@@ -1,9 +1,11 @@
 """Computations specific to one lecture: the CS 615 counting example, the refresher neuron, X/O
-classification by votes, the scalar LSTM, remedies, the numpy char-RNN, vanishing-gradient curves.
+classification by votes, the scalar LSTM, a one-unit GRU fed a pulse, remedies, the numpy char-RNN,
+vanishing-gradient curves.
 Imports the core and data.
 """
 from .charrnn import (CharRNNConfig, CharRNNRun, init_char_rnn, char_loss_and_grads, sample, train_char_rnn,
                       gradient_check)
+from .gru_valve import pulse_gru
 from .refresher import weighted_sum, neuron_error, neuron_error_grad, gradient_step
 from .remedies import (spectral_radius, scale_to_spectral_radius, orthogonal, identity, rnn_params,
                        lstm_params, gru_params, EchoStateNetwork, esn_init, esn_states, esn_fit, esn_predict,
@@ -18,9 +20,9 @@ from .vanishing import network, gradient_norm_curve, MODELS, parse_setup
 from .xo import pixel_agreement, xo_features, fc_votes
 
 __all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "sample", "train_char_rnn",
-           "gradient_check", "weighted_sum", "neuron_error", "neuron_error_grad", "gradient_step",
-           "spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity", "rnn_params",
-           "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
+           "gradient_check", "pulse_gru", "weighted_sum", "neuron_error", "neuron_error_grad",
+           "gradient_step", "spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity",
+           "rnn_params", "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
            "esn_predict", "SGDRun", "sgd_train", "bias_gradient_by_jacobians", "counting_params",
            "counting_objective", "counting_gradients", "slide_gradients", "counting_rmse", "CountingRun",
            "train_counting", "seq_to_vector_bias_terms", "input_influence", "state_difference",
