@@ -95,6 +95,8 @@ EXACT = {
     "p4-in-string": 3.0,                                              # the quote, h, i
     "p4-grid-corner": [0.75, -0.75],                                  # (x, y) = (-0.75, -0.75) -> (-y, x)
     "p4-bilinear": (0.0 + 1.0 + 2.0 + 3.0) / 4,
+    "p4-beam-candidates": 3 * 13,                                     # 3 beams x 13 target tokens
+    "p4-greedy-logprob": np.log(0.6 * 0.4),
 }
 
 # Numbers the lectures (or the book's errata, from the lectures) print, with the tolerance of their digits.

@@ -83,7 +83,7 @@ def test_the_model_comes_back_home_in_eval_mode():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(epochs=0), "epochs"), (dict(lr=-1.0), "lr must be"), (dict(lr=float("nan")), "lr must be"),
-    (dict(optimizer="rmsprop"), "optimizer"), (dict(clip=0.0), "clip must be"),
+    (dict(optimizer="rmsprop"), "optimizer"), (dict(clip=0.0), "clip must be None, a number > 0 or a function"),
     (dict(on="no-such-device"), "on must name a torch device")])
 def test_bad_options_say_what_was_expected(kwargs, message):
     x, y = _problem()
@@ -139,7 +139,7 @@ def test_only_the_training_module_builds_an_optimiser_or_steps_one():
 
 @pytest.mark.parametrize("module, call", [
     ("cnn", "train_classifier"), ("text", "train_sentiment"), ("captioning", "train_captioner"),
-    ("bridge", "train")])
+    ("bridge", "train"), ("seq2seq", "train_seq2seq")])
 def test_every_trainer_goes_through_fit(monkeypatch, module, call):
     import importlib
     mod = importlib.import_module(f"lstmlib.torchside.{module}")
@@ -164,6 +164,13 @@ def test_every_trainer_goes_through_fit(monkeypatch, module, call):
         model = mod.Captioner(vocab.K, E=4, F=4, H=8)
         ids = mod.encode_captions(vocab, [["0"], ["1", "left", "of", "2"]])
         mod.train_captioner(model, rng.random((2, 1, 16, 16)), ids, epochs=1, progress=False)
+    elif module == "seq2seq":
+        from lstmlib.data import encode_pairs, number_task, seq2seq_vocabs
+        SV, TV = seq2seq_vocabs()
+        task = number_task(20, 2, rng=np.random.default_rng(0), max_digits=2)
+        src, lengths, tgt = encode_pairs(SV, TV, task.train_src, task.train_tgt)
+        mod.train_seq2seq(mod.Seq2Seq(len(SV), len(TV), E=4, H=4), src, lengths, tgt, steps=2, batch=4,
+                          progress=False)
     else:
         mod.train(mod.LSTMModel(2, 3, 2), [(rng.normal(size=(4, 5, 2)), rng.integers(0, 2, size=(4, 5)))],
                   progress=False)

@@ -7,13 +7,16 @@ Modules: :mod:`~lstmlib.data.toy` (memory tasks and toy languages),
 :mod:`~lstmlib.data.lectures` (worked numbers of the slides),
 :mod:`~lstmlib.data.text` (vocabularies and batches), :mod:`~lstmlib.data.series`
 (WWWusage), :mod:`~lstmlib.data.corpora` (Shakespeare, movie reviews, Python
-source), :mod:`~lstmlib.data.images` (8x8 digits), :mod:`~lstmlib.data.xo` (the X/O images).
+source), :mod:`~lstmlib.data.images` (8x8 digits), :mod:`~lstmlib.data.xo` (the X/O images),
+:mod:`~lstmlib.data.seq2seq` (numbers in words -> digits, for sequence to sequence).
 """
 from .corpora import (CorpusNotFoundError, CORPORA, data_dir, fetch_corpora, shakespeare, movie_reviews,
                       binary_sentiment, python_source)
 from .images import DigitsSplit, digits, load_breast_cancer_split
 from .lectures import (CountingExample, counting_example, traffic_lecture, lecture_filters,
                        lecture_slide_values)
+from .seq2seq import (PAD, START, END, ONES, TENS, number_words, words_to_number, Seq2SeqTask,
+                      number_task, seq2seq_vocabs, encode_pairs, decode_target)
 from .series import DATAFILES, wwwusage, series_windows
 from .text import Vocab, build_vocab, encode, decode, one_hot, one_hot_sequences, text_windows, sample_windows
 from .toy import (remember_first, adding_problem, DINNERS, dinner_schedule, dinner_sequences,
@@ -25,7 +28,9 @@ from .xo import x_image, o_image, tricky_x_image, shift_image, rotate_image, add
 __all__ = ["CorpusNotFoundError", "CORPORA", "data_dir", "fetch_corpora", "shakespeare", "movie_reviews",
            "binary_sentiment", "python_source", "DigitsSplit", "digits", "load_breast_cancer_split",
            "CountingExample", "counting_example", "traffic_lecture", "lecture_filters",
-           "lecture_slide_values", "DATAFILES", "wwwusage", "series_windows", "Vocab", "build_vocab",
+           "lecture_slide_values", "PAD", "START", "END", "ONES", "TENS", "number_words",
+           "words_to_number", "Seq2SeqTask", "number_task", "seq2seq_vocabs", "encode_pairs", "decode_target",
+           "DATAFILES", "wwwusage", "series_windows", "Vocab", "build_vocab",
            "encode", "decode", "one_hot", "one_hot_sequences", "text_windows", "sample_windows",
            "remember_first", "adding_problem", "DINNERS", "dinner_schedule", "dinner_sequences",
            "HARRY_SALLY_NAMES", "harry_sally_vocab", "harry_sally_sentences", "is_harry_sally_sentence",

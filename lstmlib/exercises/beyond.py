@@ -68,3 +68,26 @@ def _grid_corner():
 def _bilinear():
     from lstmlib.torchside.captioning import grid_sample
     return float(grid_sample(np.array([[[[0.0, 1.0], [2.0, 3.0]]]]), np.zeros((1, 1, 1, 2)))[0, 0, 0, 0])
+
+
+@exercise("p4-beam-candidates", "Each of the width unfinished hypotheses grows by every one of the K target tokens.")
+def _beam_candidates():
+    from lstmlib.data.seq2seq import seq2seq_vocabs
+    from lstmlib.torchside.seq2seq import beam_search
+    scored = []
+
+    def step(tokens, state):                                         # a uniform model that counts its work
+        scored.append(len(tokens) * len(seq2seq_vocabs()[1]))
+        return np.log(np.full((len(tokens), len(seq2seq_vocabs()[1])), 1 / len(seq2seq_vocabs()[1]))), state
+
+    beam_search(step, (np.zeros(1),), start=1, end=12, width=3, max_len=2)   # ties: tokens 0, 1, 2 kept
+    return scored[-1]                                                # the second round: 3 beams alive
+
+
+@exercise("p4-greedy-logprob", "Greedy takes a (0.6), then the likeliest continuation, <end> (0.4): add the logs.")
+def _greedy_logprob():
+    from lstmlib.torchside.seq2seq import beam_search, table_step
+    table = {(): [0.0, 0.6, 0.4], (1,): [0.4, 0.3, 0.3], (2,): [0.9, 0.05, 0.05]}
+    table |= {(x, y): [1.0, 0.0, 0.0] for x in (1, 2) for y in (1, 2)}
+    step, state = table_step(table, start=3)
+    return beam_search(step, state, 3, 0, 1, 3)[0][0]

@@ -1,5 +1,5 @@
 """Everything that needs torch: one training loop (training.fit), the numpy <-> torch bridge, ConvNets, text models,
-captioning, memory tasks, forecasting. Imports the core and data.
+captioning, memory tasks, forecasting, sequence to sequence. Imports the core and data.
 """
 from .training import seeded, device, single_thread, fit
 from .bridge import (to_torch, from_torch, torch_gradients, RNNModel, LSTMModel, GRUModel,
@@ -19,6 +19,8 @@ from .memory import (KINDS, TASKS, Run, make_model, with_forget_bias, predict_al
                      run_memory_task, sweep, success_table, first_step_below, recurrent_macs,
                      time_forward_backward, length_batches, memory_unit, train_scalar_lstm,
                      last_step_accuracy)
+from .seq2seq import (ATTENTION, Seq2Seq, train_seq2seq, greedy_decode, beam_search, model_step, table_step,
+                      sequence_logprob, translate, exact_match)
 from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, SentimentModel, sentence_batches,
                    train_sentiment, predict_proba, prefix_proba, char_lm_batches, CharLSTMRun,
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
@@ -37,7 +39,8 @@ __all__ = ["seeded", "device", "single_thread", "fit", "to_torch", "from_torch",
            "fit_forecaster", "forecast", "KINDS", "TASKS", "Run", "make_model", "with_forget_bias",
            "predict_all", "predict_last", "task_data", "run_memory_task", "sweep", "success_table",
            "first_step_below", "recurrent_macs", "time_forward_backward", "length_batches", "memory_unit",
-           "train_scalar_lstm", "last_step_accuracy", "tokenize", "build_word_vocab", "encode_padded",
+           "train_scalar_lstm", "last_step_accuracy", "ATTENTION", "Seq2Seq", "train_seq2seq", "greedy_decode", "beam_search", "model_step",
+           "table_step", "sequence_logprob", "translate", "exact_match", "tokenize", "build_word_vocab", "encode_padded",
            "bag_of_words", "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba",
            "prefix_proba", "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace",
            "next_char_proba", "code_features", "correlations", "CELLS", "CellRun", "fit_cell"]

@@ -68,7 +68,7 @@ def _moved(batch, dev):
 
 
 def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epochs: int = 1, lr: float = 1e-2,
-        optimizer: str = "adam", clip: float | None = None, seed: int = 0, shuffle: bool = True,
+        optimizer: str = "adam", clip: float | Callable | None = None, seed: int = 0, shuffle: bool = True,
         progress: bool = True, on: str | torch.device | None = None, desc: str = "epochs",
         after_epoch: Callable | None = None) -> list:
     """Train ``model`` by minimising ``loss(model, *batch)``; returns the loss of every step.
@@ -78,7 +78,8 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
     order); or a function ``batches(generator) -> list`` that draws a fresh list each epoch with
     that generator (e.g. minibatches of a new permutation of the examples).
     optimizer: "adam" (Kingma and Ba's Adam, torch's defaults beta = (0.9, 0.999)) or "sgd".
-    clip: max global gradient norm, or None. on: the device to train on; None picks :func:`device`.
+    clip: max global gradient norm; or a function ``clip(model)`` that rescales the gradients itself
+    (e.g. each of several models stacked in one module separately); or None. on: the device to train on; None picks :func:`device`.
     after_epoch: called as ``after_epoch(epoch, model)`` after each epoch (e.g. to measure a
     validation loss); a dict it returns is shown on the progress bar.
     The same seed gives the same run on the same CPU kernels.
@@ -93,8 +94,9 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     if after_epoch is not None and not callable(after_epoch):
         raise ValueError(f"after_epoch must be None or a function (epoch, model), got {type(after_epoch).__name__}")
-    if clip is not None and (isinstance(clip, bool) or not isinstance(clip, (int, float)) or not clip > 0):
-        raise ValueError(f"clip must be None or a number > 0, got {clip!r}")
+    if clip is not None and not callable(clip) and (isinstance(clip, bool) or not isinstance(clip, (int, float))
+                                                    or not clip > 0):
+        raise ValueError(f"clip must be None, a number > 0 or a function of the model, got {clip!r}")
     draw = batches if callable(batches) else None
     if draw is None and (not isinstance(batches, (list, tuple)) or len(batches) == 0):
         raise ValueError(f"batches must be a non-empty list of tuples or a function of a generator, "
@@ -122,7 +124,9 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
                 opt.zero_grad()
                 value = loss(model, *_moved(these[b], dev))
                 value.backward()
-                if clip is not None:
+                if callable(clip):
+                    clip(model)
+                elif clip is not None:
                     nn.utils.clip_grad_norm_(params, clip)
                 opt.step()
                 history.append(float(value.detach()))
