@@ -11,6 +11,7 @@ from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .losses import softmax, softmax_cross_entropy, squared_error, last_step_loss
 from .lstm import (LSTMParams, LSTMTrace, lstm_step, lstm_step_backward, lstm_forward, lstm_backward,
                    LSTMFamilyParams, LSTMStep, gate_blocks, local_derivatives, cell_bptt)
+from .ngram import perplexity, ngram_nats_per_char
 from .optim import sgd_step, adagrad_step, adam_step, AdamState, check_learning_rate
 from .rnn import RNNParams, RNNTrace, rnn_step, rnn_step_backward, rnn_forward, rnn_backward, RNNStep
 from .validate import (as_float_array, check_shape, check_positive_int, check_choice, check_probability,
@@ -18,7 +19,7 @@ from .validate import (as_float_array, check_shape, check_positive_int, check_ch
 from .variants import (PeepholeLSTMParams, CoupledLSTMParams, NoForgetLSTMParams, variant_forward,
                        variant_backward)
 
-__all__ = ["sigmoid", "Params", "Gradients", "check_input", "check_trace", "upstream", "check_k",
+__all__ = ["perplexity", "ngram_nats_per_char", "sigmoid", "Params", "Gradients", "check_input", "check_trace", "upstream", "check_k",
            "output_forward", "output_backward", "ACTIVATIONS", "param", "Trace", "Step", "forward",
            "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
