@@ -71,16 +71,6 @@ def test_sampling_is_seeded_and_checks_its_input():
         charlm.sample_text(model, vocab, "to", 5, temperature=0, rng=np.random.default_rng(0))
 
 
-def test_hidden_gives_every_layers_cell_state_per_step():
-    vocab = build_vocab(TEXT)
-    model = _model(vocab.K)
-    ids = torch.as_tensor(encode(vocab, TEXT[:12]))[:, None]
-    c = model.hidden(ids)
-    assert c.shape == (2, 12, 1, 8)
-    with torch.no_grad():
-        _, (h, c_last) = model(ids)
-    assert torch.allclose(c[:, -1], c_last, atol=1e-6)
-
 
 def test_a_few_hundred_steps_learn_a_repetitive_text():
     from lstmlib.torchside.training import fit
@@ -92,3 +82,29 @@ def test_a_few_hundred_steps_learn_a_repetitive_text():
     fit(model, windows, charlm.char_lm_loss, epochs=15, lr=1e-2, clip=1.0, progress=False)
     after = charlm.nats_per_char(model, ids.numpy(), T=20, N=4)
     assert after < 0.5 * before
+
+
+def test_layer_traces_are_the_torch_models_steps_in_float64():
+    vocab = build_vocab(TEXT)
+    model = _model(vocab.K).double()
+    ids = encode(vocab, TEXT[:30])
+    traces = charlm.layer_traces(model, ids)
+    assert len(traces) == 2 and traces[1].y.shape == (30, 1, vocab.K) and traces[0].y is None
+    with torch.no_grad():
+        y, (h, c) = model(torch.as_tensor(ids)[:, None])
+    np.testing.assert_allclose(traces[1].y[:, 0], y[:, 0].numpy(), atol=1e-12)
+    for layer in range(2):
+        np.testing.assert_allclose(traces[layer].c[-1, 0], c[layer, 0].numpy(), atol=1e-12)
+        np.testing.assert_allclose(traces[layer].h[-1, 0], h[layer, 0].numpy(), atol=1e-12)
+    with pytest.raises(ValueError, match="ids must be a non-empty 1-D integer array"):
+        charlm.layer_traces(model, np.zeros((2, 2), int))
+
+
+def test_from_torch_reads_any_layer_and_refuses_others():
+    from lstmlib.torchside.bridge import from_torch
+    lstm = torch.nn.LSTM(3, 4, num_layers=2)
+    p1 = from_torch(lstm, layer=1)
+    assert p1.W_xf.shape == (4, 4) and np.allclose(p1.W_hi, lstm.weight_hh_l1.detach().numpy()[:4].T)
+    for bad in (2, -1, 1.0):
+        with pytest.raises(ValueError, match="layer must be an integer"):
+            from_torch(lstm, layer=bad)

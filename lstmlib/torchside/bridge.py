@@ -61,19 +61,22 @@ def to_torch(params, dtype=torch.float64) -> nn.Module:
     return module
 
 
-def from_torch(module: nn.Module, out: nn.Linear | None = None, activation: str = "tanh"):
-    """numpy float64 params from a one-layer torch.nn.RNN / LSTM / GRU (+ optional nn.Linear output)."""
+def from_torch(module: nn.Module, out: nn.Linear | None = None, activation: str = "tanh", layer: int = 0):
+    """numpy float64 params of one layer (default the first) of a torch.nn.RNN / LSTM / GRU
+    (+ optional nn.Linear output). Layer l > 0 reads the hidden states of layer l - 1 as its input x."""
     kinds = {cls: p for p, (cls, _) in _LAYOUT.items()}
     check_instance(module, "module", tuple(kinds))
-    if module.num_layers != 1 or module.bidirectional or not module.bias or module.batch_first \
+    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < module.num_layers:
+        raise ValueError(f"layer must be an integer in [0, {module.num_layers}), got {layer!r}")
+    if module.bidirectional or not module.bias or module.batch_first \
             or getattr(module, "proj_size", 0) or getattr(module, "nonlinearity", "tanh") != "tanh":
-        raise ValueError("module must be one layer, unidirectional, with biases, time-first, tanh, "
+        raise ValueError("module must be unidirectional, with biases, time-first, tanh, "
                          f"no projection, got {module}")
     P = kinds[type(module)]
     gates = _LAYOUT[P][1]
     H = module.hidden_size
     get = lambda name: getattr(module, name).detach().cpu().double().numpy()
-    w_ih, w_hh, b_ih, b_hh = (get(n) for n in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"))
+    w_ih, w_hh, b_ih, b_hh = (get(f"{n}_l{layer}") for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
     d = {}
     for k, q in enumerate(gates):
         rows = slice(k * H, (k + 1) * H)

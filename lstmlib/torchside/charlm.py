@@ -24,10 +24,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from lstmlib.core.lstm import LSTMTrace, lstm_forward
 from lstmlib.core.validate import check_instance, check_positive_int
 from lstmlib.data.text import Vocab
+from lstmlib.torchside.bridge import from_torch
 
-__all__ = ["CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
+__all__ = ["layer_traces", "CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
            "load_checkpoint", "save_checkpoint", "sample_text", "available_checkpoints"]
 
 CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
@@ -50,13 +52,27 @@ class CharLM(nn.Module):
         h, state = self.lstm(self.embed(ids), state)
         return self.out(h), state
 
-    def hidden(self, ids):
-        """Every layer's cell state c_t for each step, (layers, T, N, H), by stepping one character at a time."""
-        cells, state = [], None
-        for t in range(ids.shape[0]):
-            _, state = self.lstm(self.embed(ids[t:t + 1]), state)
-            cells.append(state[1])
-        return torch.stack(cells, dim=1)
+
+
+def layer_traces(model: CharLM, ids) -> list:
+    """The numpy float64 trace (every gate, c_t, h_t) of each layer reading ids (T,), one sequence (N = 1).
+
+    Each layer's weights go through ``bridge.from_torch`` into the book's own ``lstm_forward``; layer l
+    reads layer l - 1's h_t, the first reads the embedding rows E[x_t]. The top layer's trace has y_t,
+    the scores of the next character. Float64 on every CPU, so its values do not depend on the kernels.
+    """
+    check_instance(model, "model", CharLM)
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer) or ids.size == 0:
+        raise ValueError(f"ids must be a non-empty 1-D integer array, got {ids.dtype} {ids.shape}")
+    x = model.embed.weight.detach().cpu().double().numpy()[ids][:, None, :]   # (T, 1, E): a row lookup
+    traces = []
+    for layer in range(model.lstm.num_layers):
+        top = layer == model.lstm.num_layers - 1
+        trace = lstm_forward(from_torch(model.lstm, out=model.out if top else None, layer=layer), x)
+        traces.append(trace)
+        x = trace.h
+    return traces
 
 
 def corpus_split(text: str, val_fraction: float = 0.05) -> tuple[str, str]:
