@@ -92,7 +92,8 @@ EXACT = {
     "p4-coupled-saving": 10 * 20 + 20 * 20 + 20,
     "p4-gru-copy": [0.5, -0.25],                                      # z = 1: h_t = h_{t-1}
     "p4-bracket-depth": 1.0,                                          # f( g( ) [ ] -> 2 - 1 + 1 - 1
-    "p4-in-string": 3.0,                                              # the quote, h, i
+    "p4-in-string": 3.0,
+    "p4-perplexity-bits": 2.169925001442312,                          # log2(4.5)                                              # the quote, h, i
     "p4-grid-corner": [0.75, -0.75],                                  # (x, y) = (-0.75, -0.75) -> (-y, x)
     "p4-bilinear": (0.0 + 1.0 + 2.0 + 3.0) / 4,
     "p4-beam-candidates": 3 * 13,                                     # 3 beams x 13 target tokens

@@ -47,12 +47,16 @@ def ngram_nats_per_char(train_ids, val_ids, K: int, n: int = 2, alpha: float = 1
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0:
         raise ValueError(f"alpha must be a number > 0, got {alpha!r}")
     train, val = _ids(train_ids, "train_ids", K), _ids(val_ids, "val_ids", K)
+    return _held_out_nats(train, val, K, n, alpha)
+
+
+def _held_out_nats(train, val, K, n, alpha):
     if n == 1:
-        counts = np.bincount(train, minlength=K) + alpha                     # (K,)
-        logp = np.log(counts / counts.sum())
+        counts = np.bincount(train, minlength=K) + alpha                     # (K,) count(k) + alpha
+        logp = np.log(counts / counts.sum())                                 # ln p(k)
         return float(-logp[val[1:]].mean())
     pairs = np.zeros((K, K))
     np.add.at(pairs, (train[:-1], train[1:]), 1.0)                           # pairs[a, b] = count(a then b)
     pairs += alpha
-    logp = np.log(pairs / pairs.sum(axis=1, keepdims=True))
+    logp = np.log(pairs / pairs.sum(axis=1, keepdims=True))                  # ln p(b | a), each row sums to 1
     return float(-logp[val[:-1], val[1:]].mean())

@@ -44,11 +44,17 @@ def _gru_copy():
     return gru_forward(saturated, x, h0=np.array([[0.5, -0.25]])).h[0, 0]
 
 
-@exercise("p4-bracket-depth", "Count ( and [ as +1, ) and ] as -1, left to right: text_models.code_features(...)"
-          "['bracket_depth'][-1].")
+@exercise("p4-bracket-depth", "Count ( and [ as +1, ) and ] as -1, left to right, and read the count after the "
+          "last character.")
 def _bracket_depth():
     from lstmlib.torchside.text import code_features
     return float(code_features("f(g(x)[0]")["bracket_depth"][-1])
+
+
+@exercise("p4-perplexity-bits", "Perplexity is e^H with H in nats; bits are nats / ln 2, so the bits are log2 of the "
+          "perplexity.", rtol=1e-4)
+def _perplexity_bits():
+    return float(np.log(4.5) / np.log(2))
 
 
 @exercise("p4-in-string", "The opening quote and the characters up to (not including) the closing quote count.")

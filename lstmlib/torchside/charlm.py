@@ -65,6 +65,10 @@ def layer_traces(model: CharLM, ids) -> list:
     ids = np.asarray(ids)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer) or ids.size == 0:
         raise ValueError(f"ids must be a non-empty 1-D integer array, got {ids.dtype} {ids.shape}")
+    return _layer_traces(model, ids)
+
+
+def _layer_traces(model: CharLM, ids: np.ndarray) -> list:
     x = model.embed.weight.detach().cpu().double().numpy()[ids][:, None, :]   # (T, 1, E): a row lookup
     traces = []
     for layer in range(model.lstm.num_layers):
