@@ -103,3 +103,24 @@ def test_train_uses_the_chosen_device_and_returns_the_model_home():
         tb.train(model, batch, progress=False, on="no-such-device")
 
 
+
+
+def test_trace_lstm_reads_any_torch_lstm_like_torch_does():
+    """Inspect any LSTM: every layer's numpy trace equals torch's states (float64), with or without an embedding."""
+    rng = np.random.default_rng(0)
+    lstm = torch.nn.LSTM(3, 5, num_layers=3).double()
+    x = rng.normal(size=(7, 3))
+    traces = tb.trace_lstm(lstm, x)
+    with torch.no_grad():
+        y, (h, c) = lstm(torch.as_tensor(x)[:, None])
+    np.testing.assert_allclose(traces[-1].h[:, 0], y[:, 0].numpy(), atol=1e-12)
+    for layer in range(3):
+        np.testing.assert_allclose(traces[layer].c[-1, 0], c[layer, 0].numpy(), atol=1e-12)
+    emb = torch.nn.Embedding(10, 3).double()
+    ids = rng.integers(0, 10, 7)
+    with_ids = tb.trace_lstm(lstm, ids, embedding=emb)
+    np.testing.assert_allclose(with_ids[0].x[:, 0], emb.weight.detach().numpy()[ids], atol=0)
+    with pytest.raises(ValueError, match="inputs must be ids"):
+        tb.trace_lstm(lstm, np.array([0, 10]), embedding=emb)
+    with pytest.raises(ValueError, match="D = 3"):
+        tb.trace_lstm(lstm, rng.normal(size=(4, 2)))

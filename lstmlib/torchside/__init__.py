@@ -2,12 +2,12 @@
 captioning, memory tasks, forecasting, sequence to sequence. Imports the core and data.
 """
 from .training import seeded, device, single_thread, fit
-from .bridge import (to_torch, from_torch, torch_gradients, RNNModel, LSTMModel, GRUModel,
+from .bridge import (to_torch, from_torch, trace_lstm, torch_gradients, RNNModel, LSTMModel, GRUModel,
                      params_to_model, model_to_params, train, set_forget_bias)
 from .captioning import (CANVAS, digit_captions, caption_vocab, encode_captions, decode_caption, Captioner,
                          train_captioner, caption_accuracy, hard_context, affine_theta, affine_grid,
                          grid_sample, SpatialTransformer)
-from .charlm import (CharLM, CHECKPOINT_DIR, Checkpoint, corpus_split, char_lm_loss, nats_per_char,
+from .charlm import (layer_traces, CharLM, CHECKPOINT_DIR, Checkpoint, corpus_split, char_lm_loss, nats_per_char,
                      load_checkpoint, save_checkpoint, sample_text, available_checkpoints)
 from .cnn import (XOConvNet, DigitsConvNet, ClassifierRun, train_classifier, predict, accuracy,
                   confusion_matrix, conv_params, linear_params, count_parameters, LeNet5, alexnet, vgg16,
@@ -26,11 +26,11 @@ from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, Sent
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
                    fit_cell)
 
-__all__ = ["seeded", "device", "single_thread", "fit", "to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
+__all__ = ["seeded", "device", "single_thread", "fit", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias",
            "CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
            "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",
-           "grid_sample", "SpatialTransformer", "CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
+           "grid_sample", "SpatialTransformer", "layer_traces", "CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
            "load_checkpoint", "save_checkpoint", "sample_text", "available_checkpoints", "XOConvNet", "DigitsConvNet", "ClassifierRun",
            "train_classifier", "predict", "accuracy", "confusion_matrix", "conv_params", "linear_params",
            "count_parameters", "LeNet5", "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS",

@@ -16,14 +16,14 @@ import torch
 from torch import nn
 
 from lstmlib.core.gru import GATES as GRU_GATES, GRUParams
-from lstmlib.core.lstm import GATES, LSTMParams
+from lstmlib.core.lstm import GATES, LSTMParams, lstm_forward
 from lstmlib.core.rnn import RNNParams
 from lstmlib.core.base import check_input
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
 from lstmlib.core.validate import check_finite
 from lstmlib.torchside.training import fit, seeded, device, single_thread  # noqa: F401 (re-used names)
 
-__all__ = ["to_torch", "from_torch", "torch_gradients", "RNNModel", "LSTMModel",
+__all__ = ["to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias"]
 
 # torch.nn.LSTM stacks its gates' rows as i, f, g, o: lstmlib's GATES (f, i, g, o) with f and i swapped.
@@ -90,6 +90,37 @@ def from_torch(module: nn.Module, out: nn.Linear | None = None, activation: str 
         d["W_hy"] = out.weight.detach().cpu().double().numpy().T       # (H, K)
         d["b_y"] = out.bias.detach().cpu().double().numpy()
     return P(**d, activation=activation) if P is RNNParams else P(**d)
+
+
+def trace_lstm(lstm: nn.LSTM, inputs, embedding: nn.Embedding | None = None, out: nn.Linear | None = None) -> list:
+    """Run any (multi-layer, time-first) ``torch.nn.LSTM`` over one sequence in the book's numpy core and
+    return every layer's named trace (``LSTMTrace``: each gate f, i, g, o, the cell c, h, in float64).
+
+    inputs: ids (T,) with ``embedding`` (each id's row of the embedding matrix is the input x_t), or
+    float inputs (T, D) without it. ``out``: the model's output layer, to get the top trace's y_t.
+    Layer l reads layer l - 1's h_t. Use it to point the book's cell colouring at your own model.
+    """
+    check_instance(lstm, "lstm", nn.LSTM)
+    if embedding is not None:
+        check_instance(embedding, "embedding", nn.Embedding)
+        ids = np.asarray(inputs)
+        if ids.ndim != 1 or ids.size == 0 or not np.issubdtype(ids.dtype, np.integer) \
+                or ids.min() < 0 or ids.max() >= embedding.num_embeddings:
+            raise ValueError(f"inputs must be ids (T,) in 0..{embedding.num_embeddings - 1} with an embedding, "
+                             f"got {ids.dtype} {ids.shape}")
+        x = embedding.weight.detach().cpu().double().numpy()[ids]             # (T, D): one row per id
+    else:
+        x = as_real_array(inputs, "inputs", 2, "(T, D)", dtype=np.float64)
+        if x.shape[1] != lstm.input_size:
+            raise ValueError(f"inputs must be (T, D) with D = {lstm.input_size}, got {x.shape}")
+    x = x[:, None, :]                                                         # (T, N = 1, D)
+    traces = []
+    for layer in range(lstm.num_layers):
+        top = layer == lstm.num_layers - 1
+        trace = lstm_forward(from_torch(lstm, out=out if top else None, layer=layer), x)
+        traces.append(trace)
+        x = trace.h
+    return traces
 
 
 def torch_gradients(params, x, h0=None, c0=None, dh=None, dy=None, k: int | None = None) -> dict:

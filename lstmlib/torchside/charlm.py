@@ -24,10 +24,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from lstmlib.core.lstm import LSTMTrace, lstm_forward
 from lstmlib.core.validate import check_instance, check_positive_int
 from lstmlib.data.text import Vocab
-from lstmlib.torchside.bridge import from_torch
+from lstmlib.torchside.bridge import trace_lstm
 
 __all__ = ["layer_traces", "CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
            "load_checkpoint", "save_checkpoint", "sample_text", "available_checkpoints"]
@@ -57,7 +56,7 @@ class CharLM(nn.Module):
 def layer_traces(model: CharLM, ids) -> list:
     """The numpy float64 trace (every gate, c_t, h_t) of each layer reading ids (T,), one sequence (N = 1).
 
-    Each layer's weights go through ``bridge.from_torch`` into the book's own ``lstm_forward``; layer l
+    ``bridge.trace_lstm`` moves each layer's weights into the book's own ``lstm_forward``; layer l
     reads layer l - 1's h_t, the first reads the embedding rows E[x_t]. The top layer's trace has y_t,
     the scores of the next character. Float64 on every CPU, so its values do not depend on the kernels.
     """
@@ -69,14 +68,7 @@ def layer_traces(model: CharLM, ids) -> list:
 
 
 def _layer_traces(model: CharLM, ids: np.ndarray) -> list:
-    x = model.embed.weight.detach().cpu().double().numpy()[ids][:, None, :]   # (T, 1, E): a row lookup
-    traces = []
-    for layer in range(model.lstm.num_layers):
-        top = layer == model.lstm.num_layers - 1
-        trace = lstm_forward(from_torch(model.lstm, out=model.out if top else None, layer=layer), x)
-        traces.append(trace)
-        x = trace.h
-    return traces
+    return trace_lstm(model.lstm, ids, embedding=model.embed, out=model.out)
 
 
 def corpus_split(text: str, val_fraction: float = 0.05) -> tuple[str, str]:
