@@ -100,25 +100,27 @@ def lstm_params(H: int, rho: float, *, rng: np.random.Generator, D: int = 1, for
                 input_scale: float = 0.5) -> LSTMParams:
     """LSTM parameters whose four recurrent matrices W_h* are rho * (independent orthogonal Q's);
     W_x* ~ N(0, input_scale^2 / D); b_f = forget_bias, the other biases 0."""
-    H, D = check_positive_int(H, "H"), check_positive_int(D, "D")
-    rho = _nonnegative(rho, "rho")
-    d = {}
-    for q in LSTM_GATES:
-        d[f"W_x{q}"] = rng.standard_normal((D, H)) * (input_scale / np.sqrt(D))
-        d[f"W_h{q}"] = orthogonal(H, rng=rng, gain=rho)
-        d[f"b_{q}"] = np.full(H, float(forget_bias) if q == "f" else 0.0)
-    return LSTMParams(**d)
+    d = _gate_weights(LSTM_GATES, H, rho, rng, D, input_scale)
+    biases = {f"b_{q}": np.full(d["W_hf"].shape[0], float(forget_bias) if q == "f" else 0.0) for q in LSTM_GATES}
+    return LSTMParams(**d, **biases)
 
 
 def gru_params(H: int, rho: float, *, rng: np.random.Generator, D: int = 1, input_scale: float = 0.5) -> GRUParams:
     """GRU parameters whose recurrent matrices W_hr, W_hz, W_hn are rho * (orthogonal Q's), biases 0."""
+    d = _gate_weights(GRU_GATES, H, rho, rng, D, input_scale)
+    H = d["W_hr"].shape[0]
+    return GRUParams(**d, b_r=np.zeros(H), b_z=np.zeros(H), b_xn=np.zeros(H), b_hn=np.zeros(H))
+
+
+def _gate_weights(gates, H, rho, rng, D, input_scale) -> dict:
+    """For each gate q in turn: W_xq ~ N(0, input_scale^2 / D) (D, H), then W_hq = rho * orthogonal (H, H)."""
     H, D = check_positive_int(H, "H"), check_positive_int(D, "D")
     rho = _nonnegative(rho, "rho")
     d = {}
-    for q in GRU_GATES:
+    for q in gates:
         d[f"W_x{q}"] = rng.standard_normal((D, H)) * (input_scale / np.sqrt(D))
         d[f"W_h{q}"] = orthogonal(H, rng=rng, gain=rho)
-    return GRUParams(**d, b_r=np.zeros(H), b_z=np.zeros(H), b_xn=np.zeros(H), b_hn=np.zeros(H))
+    return d
 
 
 def _nonnegative(value, name) -> float:
