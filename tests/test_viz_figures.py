@@ -132,3 +132,20 @@ def test_pulse_gru_holds_or_drops_the_pulse():
         pulse_gru(float("nan"), 0.0)
     with pytest.raises(ValueError, match="at must be a step"):
         pulse_gru(0.0, 0.0, steps=2, at=2)
+
+
+def test_gate_walk_figure_shows_the_lectures_three_gates_and_the_next_word():
+    rng = np.random.default_rng(0)
+    p = LSTMParams.init(5, 4, K=5, rng=rng)
+    words = ["Harry", "met", "Sally"]
+    tr = lstm_forward(p, rng.normal(size=(3, 1, 5)))
+    fig = viz.gate_walk_figure(words, tr, ["Harry", "Sally", "James", "met", "."], 1)
+    heat, bars = fig.data
+    assert list(heat.y[:3]) == ["memory (f)", "ignoring (i)", "selection (o)"]
+    np.testing.assert_allclose(heat.z[0], tr.f[1, 0]) and np.testing.assert_allclose(heat.z[2], tr.o[1, 0])
+    assert abs(sum(bars.y) - 1) < 1e-12 and list(bars.x)[4] == "."
+    assert "[met]" in fig.layout.title.text and "Sally" not in fig.layout.title.text
+    with pytest.raises(ValueError, match="t must be an integer"):
+        viz.gate_walk_figure(words, tr, ["a", "b", "c", "d", "e"], 3)
+    with pytest.raises(ValueError, match="tokens must name the 5 outputs"):
+        viz.gate_walk_figure(words, tr, ["a"], 0)

@@ -12,7 +12,7 @@ from lstmlib.core.lstm import LSTMTrace
 from lstmlib.core.validate import check_instance
 from lstmlib.viz.figures import PALETTE
 
-__all__ = ["cell_walk_figure", "gru_unit_figure"]
+__all__ = ["cell_walk_figure", "gru_unit_figure", "LECTURE_GATES", "gate_walk_figure"]
 
 _QUANTITIES = ("f", "i", "g", "o", "c", "h")     # what the LSTM walk shows at one step, in this order
 
@@ -70,4 +70,47 @@ def gru_unit_figure(trace: GRUTrace, *, unit: int = 0, sample: int = 0, title: s
         fig.add_scatter(x=t, y=getattr(trace, q)[:, sample, unit], name=name, line=dict(color=PALETTE[colour]))
     fig.add_scatter(x=t, y=trace.h[:, sample, unit], name="state h_t", line=dict(color=PALETTE["h"], width=4))
     fig.update_layout(xaxis_title="t", yaxis=dict(range=[-0.1, 1.1]), height=360, title=title)
+    return fig
+
+
+# The lecture's names for the LSTM's three gates (Bhandare, after Rohrer): the forget gate decides what the
+# memory keeps, the input gate what is ignored of the new candidates, the output gate what is selected.
+LECTURE_GATES = (("f", "memory (f)"), ("i", "ignoring (i)"), ("o", "selection (o)"))
+
+
+def gate_walk_figure(words, trace: LSTMTrace, tokens, t: int) -> go.Figure:
+    """Step t of an LSTM reading ``words``, in the lecture's terms: the sentence so far, the three
+    gates memory f_t, ignoring i_t and selection o_t with the candidate g_t, the cell c_t and h_t
+    (one column per unit, values printed), and the next-word probabilities softmax(y_t) over ``tokens``.
+
+    trace: ``lstm_forward``'s trace of one sequence (N = 1) with outputs y (T, 1, K).
+    """
+    check_instance(trace, "trace", LSTMTrace)
+    T, N, H = trace.c.shape
+    if N != 1 or trace.y is None:
+        raise ValueError(f"trace must hold one sequence (N = 1) with outputs y, got N = {N}, "
+                         f"y {'missing' if trace.y is None else 'present'}")
+    if isinstance(words, str) or len(words) != T:
+        raise ValueError(f"words must be a list of {T} words, one per step of the trace, got {words!r:.80}")
+    tokens = list(tokens)
+    if len(tokens) != trace.y.shape[2]:
+        raise ValueError(f"tokens must name the {trace.y.shape[2]} outputs, got {len(tokens)}")
+    t = _index(t, "t", T)
+    rows = [(name, getattr(trace, q)[t, 0]) for q, name in LECTURE_GATES] + \
+        [("candidate (g)", trace.g[t, 0]), ("cell (c)", trace.c[t, 0]), ("output (h)", trace.h[t, 0])]
+    z = np.array([v for _, v in rows])                                    # (6, H)
+    y = trace.y[t, 0]
+    p = np.exp(y - y.max())
+    p /= p.sum()
+    read = " ".join(f"<b>[{w}]</b>" if k == t else w for k, w in enumerate(words[:t + 1]))
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.62, 0.38], vertical_spacing=0.16,
+                        subplot_titles=[f"step {t}: read \u201c{words[t]}\u201d", "next word: softmax(y_t)"])
+    fig.add_trace(go.Heatmap(z=z, x=[f"unit {k}" for k in range(H)], y=[name for name, _ in rows],
+                             zmin=-1, zmax=1, colorscale="RdBu", showscale=False,
+                             text=np.round(z, 2), texttemplate="%{text:.2f}", hoverinfo="skip"), row=1, col=1)
+    fig.add_trace(go.Bar(x=tokens, y=p, marker_color=PALETTE["y"], text=[f"{v:.2f}" for v in p],
+                         textposition="outside", cliponaxis=False, showlegend=False), row=2, col=1)
+    fig.update_yaxes(autorange="reversed", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.2], showticklabels=False, row=2, col=1)
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=90, b=20), title=dict(text=read, font=dict(size=13)))
     return fig
