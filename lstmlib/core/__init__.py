@@ -4,9 +4,11 @@ validation. Imports nothing but numpy.
 from .base import (sigmoid, Params, Gradients, check_input, check_trace, upstream, check_k, output_forward,
                    output_backward, ACTIVATIONS, param, Trace, Step)
 from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, global_norm, truncation_cuts,
-                   gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient)
+                   gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient,
+                   relative_error, gradient_check_errors)
 from .conv import (feature_map_size, pool_output_size, zero_pad, conv2d_mean, conv2d_mean_naive,
                    convolve_filters, window, window_products, relu, max_pool, max_pool_naive)
+from .embedding import embedding_forward, embedding_backward
 from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .losses import softmax, softmax_cross_entropy, squared_error, last_step_loss
 from .lstm import (LSTMParams, LSTMTrace, lstm_step, lstm_step_backward, lstm_forward, lstm_backward,
@@ -23,8 +25,10 @@ __all__ = ["perplexity", "ngram_nats_per_char", "sigmoid", "Params", "Gradients"
            "output_forward", "output_backward", "ACTIVATIONS", "param", "Trace", "Step", "forward",
            "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
+           "relative_error", "gradient_check_errors",
            "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
-           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "GRUParams",
+           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive",
+           "embedding_forward", "embedding_backward", "GRUParams",
            "GRUTrace", "gru_forward", "gru_backward", "softmax", "softmax_cross_entropy", "squared_error",
            "last_step_loss", "LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward",
            "lstm_backward", "LSTMFamilyParams", "LSTMStep", "gate_blocks", "local_derivatives", "cell_bptt",

@@ -17,12 +17,13 @@ from lstmlib.core.gru import GRUParams, GRUTrace, gru_backward, gru_forward
 from lstmlib.core.lstm import LSTMParams, LSTMTrace, lstm_backward, lstm_forward
 from lstmlib.core.base import Gradients, Params
 from lstmlib.core.rnn import RNNParams, RNNTrace, rnn_backward, rnn_forward
-from lstmlib.core.validate import (as_float_array, as_real_array, check_instance, check_positive_int,
+from lstmlib.core.validate import (as_float_array, as_real_array, check_choice, check_instance, check_positive_int,
                                    check_shape)
 from lstmlib.core.variants import VARIANTS, variant_backward, variant_forward
 
 __all__ = ["forward", "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
-           "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient"]
+           "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
+           "relative_error", "gradient_check_errors"]
 
 
 def _pair(params):
@@ -161,21 +162,51 @@ def spectral_norms(J) -> np.ndarray:
     return np.linalg.svd(J, compute_uv=False)[..., 0]
 
 
-def numerical_gradient(loss_fn, params, eps: float = 1e-6):
-    """Central differences (L(theta + eps e_j) - L(theta - eps e_j)) / (2 eps) for every
-    parameter; loss_fn(params) -> float. Returns gradients shaped like params."""
+def numerical_gradient(loss_fn, params, eps: float = 1e-6, kind: str = "central"):
+    """Finite differences for every parameter; loss_fn(params) -> float. Returns gradients shaped like params.
+
+    kind "central": (L(theta + eps e_j) - L(theta - eps e_j)) / (2 eps), error O(eps^2);
+    kind "forward": (L(theta + eps e_j) - L(theta)) / eps, error O(eps).
+    """
     check_instance(params, "params", Params)
     if not callable(loss_fn):
         raise ValueError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
     eps = _positive(eps, "eps")
+    check_choice(kind, "kind", ["central", "forward"])
     theta = params.to_vector()
     grad = np.empty_like(theta)
+    base = loss_fn(params) if kind == "forward" else None
     for j in range(theta.size):
         old = theta[j]
         theta[j] = old + eps
-        up = loss_fn(params.from_vector(theta))
-        theta[j] = old - eps
-        down = loss_fn(params.from_vector(theta))
+        up = loss_fn(params.from_vector(theta))                 # L(theta + eps e_j)
+        if kind == "central":
+            theta[j] = old - eps
+            down = loss_fn(params.from_vector(theta))           # L(theta - eps e_j)
+            grad[j] = (up - down) / (2 * eps)
+        else:
+            grad[j] = (up - base) / eps
         theta[j] = old
-        grad[j] = (up - down) / (2 * eps)
     return params.from_vector(grad)
+
+
+def relative_error(a, b) -> float:
+    """||a - b|| / (||a|| + ||b||) over all entries (0 when both are 0); a, b arrays or Params alike."""
+    if isinstance(a, Params) or isinstance(b, Params):
+        check_instance(a, "a", Params)
+        check_instance(b, "b", type(a))
+        a, b = a.to_vector(), b.to_vector()
+    a, b = as_float_array(a, "a"), as_float_array(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    den = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if den == 0 else float(np.linalg.norm(a - b) / den)
+
+
+def gradient_check_errors(loss_fn, params, grads, eps_values, kind: str = "central") -> np.ndarray:
+    """The relative error between ``grads`` (Params like params, e.g. BPTT's) and the finite-difference
+    gradient, for each eps of eps_values: an array (len(eps_values),). Plotted against eps on log axes
+    it is a V: truncation error (eps^2 central, eps forward) on the right, round-off (~1e-16 / eps) on the left."""
+    check_instance(grads, "grads", type(params))
+    eps_values = [_positive(e, "eps") for e in np.atleast_1d(eps_values)]
+    return np.array([relative_error(grads, numerical_gradient(loss_fn, params, e, kind)) for e in eps_values])

@@ -35,12 +35,18 @@ def softmax_cross_entropy(y, targets):
     t = _targets(targets, (T, N))
     if t.min() < 0 or t.max() >= K:
         raise ValueError(f"targets must be class indices in [0, {K - 1}], got range [{t.min()}, {t.max()}]")
-    z = y - y.max(axis=2, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(axis=2, keepdims=True))        # log softmax
-    picked = np.take_along_axis(logp, t[..., None], axis=2)[..., 0]
-    dy = np.exp(logp)                                              # p
-    np.put_along_axis(dy, t[..., None], np.take_along_axis(dy, t[..., None], 2) - 1, axis=2)  # p - onehot
-    return float(-picked.sum() / N), dy / N
+    return _softmax_cross_entropy(y, t)
+
+
+def _softmax_cross_entropy(y, t):
+    """The maths of ``softmax_cross_entropy`` (arguments already checked): y (T, N, K), t int (T, N)."""
+    N = y.shape[1]
+    z = y - y.max(axis=2, keepdims=True)                           # softmax(y - c) = softmax(y): no overflow
+    logp = z - np.log(np.exp(z).sum(axis=2, keepdims=True))        # log p_hat = z - log sum_k exp(z_k)
+    picked = np.take_along_axis(logp, t[..., None], axis=2)[..., 0]  # log p_hat of each target
+    dy = np.exp(logp)                                              # p_hat
+    np.put_along_axis(dy, t[..., None], np.take_along_axis(dy, t[..., None], 2) - 1, axis=2)  # p_hat - onehot
+    return float(-picked.sum() / N), dy / N                        # mean over the batch, sum over time
 
 
 def squared_error(y, targets):

@@ -106,23 +106,35 @@ def rnn_backward(params: RNNParams, trace: RNNTrace, dh=None, dy=None, k: int | 
 
     k: truncated BPTT, as torch with ``h = h.detach()`` every k steps: no gradient flows
     from step t back into h_{t-1} when t % k == 0 (t > 0). None: full BPTT.
+    The maths is ``_rnn_backward_steps``; this function checks the arguments and adds the
+    output layer's part, dy_t W_hy^T (``lstmlib.core.base.output_backward``).
     """
     check_trace(params, trace, RNNParams, RNNTrace)
     k = check_k(k)
-    g, dW_hy, db_y = upstream(params, trace, dh, dy)
-    T, N, H = g.shape
-    da = np.empty_like(g)
-    dh_tot = np.empty_like(g)
-    dh_next = np.zeros((N, H), params.dtype)
+    dh_direct, dW_hy, db_y = upstream(params, trace, dh, dy)       # dh_t + dy_t W_hy^T, (T, N, H)
+    return _rnn_backward_steps(params, trace, dh_direct, dW_hy, db_y, k)
+
+
+def _rnn_backward_steps(params, trace, dh_direct, dW_hy=None, db_y=None, k=None) -> Gradients:
+    """BPTT's maths, min-char-rnn style: walk the forward's records in reverse.
+
+    dh_direct (T, N, H): the gradient that reaches each h_t directly (from y_t); dW_hy, db_y: the
+    output layer's gradients, passed through. Arguments are not checked (``rnn_backward`` does).
+    """
+    T, N, H = dh_direct.shape
+    da = np.empty_like(dh_direct)                               # dL/da_t
+    dh_tot = np.empty_like(dh_direct)                           # delta h_t = dL/dh_t, all paths
+    dh_next = np.zeros((N, H), params.dtype)                    # what step t+1 sends back to h_t
     W_hhT = params.W_hh.T.copy()
     for t in reversed(range(T)):
-        dh_tot[t] = g[t] + dh_next                              # direct + from step t+1
-        da[t] = dh_tot[t] * (1 - trace.h[t] ** 2) if params.activation == "tanh" else dh_tot[t]
-        dh_next = da[t] @ W_hhT                                 # through h_{t-1} W_hh
+        dh_tot[t] = dh_direct[t] + dh_next                      # direct + from step t+1
+        da[t] = dh_tot[t] * (1 - trace.h[t] ** 2) if params.activation == "tanh" else dh_tot[t]  # through tanh
+        dh_next = da[t] @ W_hhT                                 # a_t contains h_{t-1} W_hh
         if k is not None and t > 0 and t % k == 0:
             dh_next = np.zeros_like(dh_next)                    # truncation: cut the path
-    da2 = da.reshape(T * N, H)
-    dparams = RNNParams(W_xh=trace.x.reshape(T * N, -1).T @ da2,
-                        W_hh=trace.h_prev.reshape(T * N, H).T @ da2,
-                        b_h=da2.sum(axis=0), W_hy=dW_hy, b_y=db_y, activation=params.activation)
+    da2 = da.reshape(T * N, H)                                  # the weights act at every step:
+    dparams = RNNParams(W_xh=trace.x.reshape(T * N, -1).T @ da2,           # sum_t x_t^T da_t
+                        W_hh=trace.h_prev.reshape(T * N, H).T @ da2,       # sum_t h_{t-1}^T da_t
+                        b_h=da2.sum(axis=0), W_hy=dW_hy, b_y=db_y,         # sum_t, n da_t
+                        activation=params.activation)
     return Gradients(dparams=dparams, dx=da @ params.W_xh.T, dh0=dh_next, dc0=None, dh=dh_tot)

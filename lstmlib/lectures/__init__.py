@@ -6,6 +6,7 @@ Imports the core and data.
 from .charrnn import (CharRNNConfig, CharRNNRun, init_char_rnn, char_loss_and_grads, sample, train_char_rnn,
                       gradient_check)
 from .gru_valve import pulse_gru
+from .optimiser_race import OPTIMISERS, RaceConfig, race_losses, race_grid
 from .refresher import weighted_sum, neuron_error, neuron_error_grad, gradient_step
 from .remedies import (spectral_radius, scale_to_spectral_radius, orthogonal, identity, rnn_params,
                        lstm_params, gru_params, EchoStateNetwork, esn_init, esn_states, esn_fit, esn_predict,
@@ -20,7 +21,7 @@ from .vanishing import network, gradient_norm_curve, MODELS, parse_setup
 from .xo import pixel_agreement, xo_features, fc_votes
 
 __all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "sample", "train_char_rnn",
-           "gradient_check", "pulse_gru", "weighted_sum", "neuron_error", "neuron_error_grad",
+           "gradient_check", "pulse_gru", "OPTIMISERS", "RaceConfig", "race_losses", "race_grid", "weighted_sum", "neuron_error", "neuron_error_grad",
            "gradient_step", "spectral_radius", "scale_to_spectral_radius", "orthogonal", "identity",
            "rnn_params", "lstm_params", "gru_params", "EchoStateNetwork", "esn_init", "esn_states", "esn_fit",
            "esn_predict", "SGDRun", "sgd_train", "bias_gradient_by_jacobians", "counting_params",
