@@ -15,7 +15,9 @@ from .forecasting import (naive_last, naive_trend, rolling_predictions, residual
 from .memory import (KINDS, TASKS, Run, make_model, with_forget_bias, predict_all, predict_last, task_data,
                      run_memory_task, sweep, success_table, first_step_below, recurrent_macs,
                      time_forward_backward, length_batches, memory_unit, train_scalar_lstm,
-                     last_step_accuracy)
+                     last_step_accuracy, Recipe, RECIPES, apply_recipe, tune_lr, Curriculum, CurriculumRun,
+                     train_curriculum, MEMORY_SWEEP, seed_summary, load_memory_sweep, solved_summary,
+                     curriculum_summary)
 from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, SentimentModel, sentence_batches,
                    train_sentiment, predict_proba, prefix_proba, char_lm_batches, CharLSTMRun,
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
@@ -33,7 +35,9 @@ __all__ = ["seeded", "device", "to_torch", "from_torch", "torch_gradients", "RNN
            "fit_forecaster", "forecast", "KINDS", "TASKS", "Run", "make_model", "with_forget_bias",
            "predict_all", "predict_last", "task_data", "run_memory_task", "sweep", "success_table",
            "first_step_below", "recurrent_macs", "time_forward_backward", "length_batches", "memory_unit",
-           "train_scalar_lstm", "last_step_accuracy", "tokenize", "build_word_vocab", "encode_padded",
+           "train_scalar_lstm", "last_step_accuracy", "Recipe", "RECIPES", "apply_recipe", "tune_lr",
+           "Curriculum", "CurriculumRun", "train_curriculum", "MEMORY_SWEEP", "seed_summary",
+           "load_memory_sweep", "solved_summary", "curriculum_summary", "tokenize", "build_word_vocab", "encode_padded",
            "bag_of_words", "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba",
            "prefix_proba", "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace",
            "next_char_proba", "code_features", "correlations", "CELLS", "CellRun", "fit_cell"]
