@@ -190,3 +190,10 @@ def test_after_epoch_sees_every_epoch_and_the_model():
     assert [e for e, _ in seen] == [0, 1, 2, 3] and seen[-1][1] < seen[0][1]
     with pytest.raises(ValueError, match="after_epoch must be None or a function"):
         fit(_model(), [(x, y)], _mse, progress=False, after_epoch=3)
+
+
+def test_after_epoch_can_stop_the_training_early():
+    x, y = _problem()
+    history = fit(_model(), [(x, y)], _mse, epochs=10, progress=False,
+                  after_epoch=lambda epoch, model: training.STOP if epoch == 2 else None)
+    assert len(history) == 3

@@ -1,7 +1,7 @@
 """Everything that needs torch: one training loop (training.fit), the numpy <-> torch bridge, ConvNets, text models,
 captioning, memory tasks, forecasting, sequence to sequence. Imports the core and data.
 """
-from .training import seeded, device, single_thread, fit
+from .training import seeded, device, single_thread, fit, STOP
 from .bridge import (to_torch, from_torch, trace_lstm, torch_gradients, RNNModel, LSTMModel, GRUModel,
                      params_to_model, model_to_params, train, set_forget_bias)
 from .captioning import (CANVAS, digit_captions, caption_vocab, encode_captions, decode_caption, Captioner,
@@ -18,7 +18,9 @@ from .forecasting import (naive_last, naive_trend, rolling_predictions, residual
 from .memory import (KINDS, TASKS, Run, make_model, with_forget_bias, predict_all, predict_last, task_data,
                      run_memory_task, sweep, success_table, first_step_below, recurrent_macs,
                      time_forward_backward, length_batches, memory_unit, train_scalar_lstm,
-                     last_step_accuracy)
+                     last_step_accuracy, Recipe, RECIPES, apply_recipe, tune_lr, Curriculum, CurriculumRun,
+                     train_curriculum, MEMORY_SWEEP, seed_summary, load_memory_sweep, solved_summary,
+                     curriculum_summary)
 from .seq2seq import (ATTENTION, Seq2Seq, train_seq2seq, greedy_decode, beam_search, model_step, table_step,
                       sequence_logprob, translate, exact_match)
 from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, SentimentModel, sentence_batches,
@@ -26,7 +28,7 @@ from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, Sent
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
                    fit_cell)
 
-__all__ = ["seeded", "device", "single_thread", "fit", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
+__all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias",
            "CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
            "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",
@@ -39,7 +41,9 @@ __all__ = ["seeded", "device", "single_thread", "fit", "to_torch", "from_torch",
            "fit_forecaster", "forecast", "KINDS", "TASKS", "Run", "make_model", "with_forget_bias",
            "predict_all", "predict_last", "task_data", "run_memory_task", "sweep", "success_table",
            "first_step_below", "recurrent_macs", "time_forward_backward", "length_batches", "memory_unit",
-           "train_scalar_lstm", "last_step_accuracy", "ATTENTION", "Seq2Seq", "train_seq2seq", "greedy_decode", "beam_search", "model_step",
+           "train_scalar_lstm", "last_step_accuracy", "Recipe", "RECIPES", "apply_recipe", "tune_lr",
+           "Curriculum", "CurriculumRun", "train_curriculum", "MEMORY_SWEEP", "seed_summary",
+           "load_memory_sweep", "solved_summary", "curriculum_summary", "ATTENTION", "Seq2Seq", "train_seq2seq", "greedy_decode", "beam_search", "model_step",
            "table_step", "sequence_logprob", "translate", "exact_match", "tokenize", "build_word_vocab", "encode_padded",
            "bag_of_words", "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba",
            "prefix_proba", "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace",

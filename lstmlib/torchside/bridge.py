@@ -21,7 +21,7 @@ from lstmlib.core.rnn import RNNParams
 from lstmlib.core.base import check_input
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int, check_shape
 from lstmlib.core.validate import check_finite
-from lstmlib.torchside.training import fit, seeded, device, single_thread  # noqa: F401 (re-used names)
+from lstmlib.torchside.training import fit
 
 __all__ = ["to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias"]

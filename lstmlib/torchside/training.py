@@ -26,7 +26,10 @@ from tqdm.auto import tqdm
 
 from lstmlib.core.validate import check_choice, check_positive_int
 
-__all__ = ["seeded", "device", "single_thread", "fit"]
+__all__ = ["seeded", "device", "single_thread", "fit", "STOP"]
+
+STOP = "stop"
+"""What an ``after_epoch`` function returns to end the training early (e.g. a curriculum that is done)."""
 
 
 @contextlib.contextmanager
@@ -81,7 +84,7 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
     clip: max global gradient norm; or a function ``clip(model)`` that rescales the gradients itself
     (e.g. each of several models stacked in one module separately); or None. on: the device to train on; None picks :func:`device`.
     after_epoch: called as ``after_epoch(epoch, model)`` after each epoch (e.g. to measure a
-    validation loss); a dict it returns is shown on the progress bar.
+    validation loss); a dict it returns is shown on the progress bar, and :data:`STOP` ends the training.
     The same seed gives the same run on the same CPU kernels.
     """
     if not isinstance(model, nn.Module):
@@ -135,6 +138,8 @@ def fit(model: nn.Module, batches: Sequence | Callable, loss: Callable, *, epoch
                 model.train()
                 if isinstance(shown, dict):
                     bar.set_postfix(shown)
+                elif isinstance(shown, str) and shown == STOP:
+                    break
     finally:
         model.eval()
         model.to(home)
