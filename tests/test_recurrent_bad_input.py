@@ -154,7 +154,7 @@ def bad_value(draw, category, name, valid):
         "rng": [None, 42, np.random.RandomState(0), "seed"],
         "object": BAD_OBJECTS,
         "out": BAD_OBJECTS[1:] + [torch.nn.Linear(H + 1, K), torch.nn.LSTM(D, H)],
-        "module": BAD_OBJECTS + [torch.nn.Linear(2, 3), torch.nn.LSTM(D, H, num_layers=2),
+        "module": BAD_OBJECTS + [torch.nn.Linear(2, 3), torch.nn.LSTM(D, H, bidirectional=True),
                                  torch.nn.LSTM(D, H, batch_first=True), torch.nn.RNN(D, H, nonlinearity="relu")],
         "batches": BAD_OBJECTS + [[(x,)], [(x[..., :1], TARGETS)], [(x, Y)], [(x, TARGETS[:, :1])],
                                   [(np.full_like(x, np.nan), TARGETS)], [x]],
