@@ -6,7 +6,9 @@ from .base import (sigmoid, Params, Gradients, check_input, check_trace, upstrea
 from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, global_norm, truncation_cuts,
                    gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient)
 from .conv import (feature_map_size, pool_output_size, zero_pad, conv2d_mean, conv2d_mean_naive,
-                   convolve_filters, window, window_products, relu, max_pool, max_pool_naive)
+                   convolve_filters, window, window_products, relu, max_pool, max_pool_naive, conv2d,
+                   conv2d_naive, conv1x1)
+from .norm import BatchNormResult, batch_norm2d
 from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .losses import softmax, softmax_cross_entropy, squared_error, last_step_loss
 from .lstm import (LSTMParams, LSTMTrace, lstm_step, lstm_step_backward, lstm_forward, lstm_backward,
@@ -24,7 +26,8 @@ __all__ = ["perplexity", "ngram_nats_per_char", "sigmoid", "Params", "Gradients"
            "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
            "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
-           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "GRUParams",
+           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "conv2d",
+           "conv2d_naive", "conv1x1", "BatchNormResult", "batch_norm2d", "GRUParams",
            "GRUTrace", "gru_forward", "gru_backward", "softmax", "softmax_cross_entropy", "squared_error",
            "last_step_loss", "LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward",
            "lstm_backward", "LSTMFamilyParams", "LSTMStep", "gate_blocks", "local_derivatives", "cell_bptt",
