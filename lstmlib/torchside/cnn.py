@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 from lstmlib.core.validate import as_float_array, check_positive_int
 from lstmlib.torchside.training import fit
@@ -517,6 +518,7 @@ def digits_runs(models: dict, split, *, lrs, seeds, epochs: int = 10, batch_size
     x_fit, y_fit = split.x_train[:-n_val], split.y_train[:-n_val]
     x_val, y_val = split.x_train[-n_val:], split.y_train[-n_val:]
     runs = []
+    bar = tqdm(total=len(models) * len(lrs) * len(seeds), disable=not progress, desc="runs")
     with single_thread():
         for name, make in models.items():
             for lr in lrs:
@@ -528,8 +530,9 @@ def digits_runs(models: dict, split, *, lrs, seeds, epochs: int = 10, batch_size
                     runs.append(dict(model=name, lr=lr, seed=seed, params=count_parameters(model),
                                      losses=[round(v, 6) for v in res.losses],
                                      val_acc=accuracy(model, x_val, y_val), test_acc=accuracy(model, split.x_test, split.y_test)))
-                    if progress:
-                        print(f"{name:>10s} lr={lr:<6g} seed={seed}: test accuracy {runs[-1]['test_acc']:.3f}")
+                    bar.update()
+                    bar.set_postfix(model=name, lr=lr, seed=seed, test_acc=f"{runs[-1]['test_acc']:.3f}")
+    bar.close()
     return runs
 
 
