@@ -62,6 +62,10 @@ EXACT = {
                        / 138_357_544,                                 # VGG-16 has 138,357,544 parameters
     "digits-flat": 32 * 2 * 2,
     "digits-params": (3 * 3 * 1 + 1) * 16 + (3 * 3 * 16 + 1) * 32 + (128 * 10 + 10),
+    "multi-conv-params": (3 * 3 * 16 + 1) * 32,
+    "bottleneck-params": (256 + 1) * 64 + (9 * 64 + 1) * 64 + (64 + 1) * 256,
+    "bn-params": 2 * 32,
+    "residual-block-params": 2 * (9 * 16 * 16 + 2 * 16),
     "part2-video-outputs": 240,
     "part2-shared-params": 10 * 20 + 20 * 20 + 20,
     "part2-dinner-day10": "sushi",                                    # pizza, sushi, waffles, ...: 10 % 3 = 1

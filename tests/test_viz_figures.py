@@ -149,3 +149,36 @@ def test_gate_walk_figure_shows_the_lectures_three_gates_and_the_next_word():
         viz.gate_walk_figure(words, tr, ["a", "b", "c", "d", "e"], 3)
     with pytest.raises(ValueError, match="tokens must name the 5 outputs"):
         viz.gate_walk_figure(words, tr, ["a"], 0)
+
+
+def _runs():
+    return [dict(model=m, lr=lr, seed=s, losses=[2.0 - s * 0.1, 1.0, 0.5 + 0.1 * (m == "b")], test_acc=0.9 + 0.01 * s)
+            for m in ("a", "b") for lr in (0.01, 0.1) for s in range(3)]
+
+
+def test_curves_by_lr_one_panel_per_learning_rate_with_median_and_band():
+    fig = viz.curves_by_lr(_runs(), title="t")
+    assert _titles(fig) == ["lr = 0.01", "lr = 0.1"]
+    lines = [t for t in fig.data if t.mode == "lines"]
+    bands = [t for t in fig.data if t.fill == "toself"]
+    assert len(lines) == len(bands) == 4                       # 2 models x 2 learning rates
+    np.testing.assert_allclose(lines[0].y, [1.9, 1.0, 0.5])    # the median over the 3 seeds
+    np.testing.assert_allclose(bands[0].y, [2.0, 1.0, 0.5, 0.5, 1.0, 1.8])    # max forward, min back
+    assert fig.layout.yaxis.type == "log"
+
+
+def test_accuracy_by_seed_marks_every_run_and_the_median():
+    fig = viz.accuracy_by_seed(_runs())
+    points = [t for t in fig.data if t.marker.symbol is None]
+    medians = [t for t in fig.data if t.marker.symbol == "line-ew-open"]
+    assert sum(len(t.y) for t in points) == 12 and len(medians) == 4
+    np.testing.assert_allclose(medians[0].y, [0.91])
+
+
+@pytest.mark.parametrize("bad, message", [([], "non-empty list"), ([dict(model="a")], "missing"),
+                                          ("runs", "non-empty list")])
+def test_run_figures_bad_input(bad, message):
+    with pytest.raises(ValueError, match=message):
+        viz.curves_by_lr(bad)
+    with pytest.raises(ValueError, match=message):
+        viz.accuracy_by_seed(bad)

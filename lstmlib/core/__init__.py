@@ -7,7 +7,9 @@ from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, global
                    gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient,
                    relative_error, gradient_check_errors)
 from .conv import (feature_map_size, pool_output_size, zero_pad, conv2d_mean, conv2d_mean_naive,
-                   convolve_filters, window, window_products, relu, max_pool, max_pool_naive)
+                   convolve_filters, window, window_products, relu, max_pool, max_pool_naive, conv2d,
+                   conv2d_naive, conv1x1)
+from .norm import BatchNormResult, batch_norm2d
 from .embedding import embedding_forward, embedding_backward
 from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .losses import softmax, softmax_cross_entropy, squared_error, last_step_loss
@@ -27,8 +29,9 @@ __all__ = ["perplexity", "ngram_nats_per_char", "sigmoid", "Params", "Gradients"
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
            "relative_error", "gradient_check_errors",
            "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
-           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive",
-           "embedding_forward", "embedding_backward", "GRUParams",
+           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "conv2d",
+           "conv2d_naive", "conv1x1", "BatchNormResult", "batch_norm2d", "embedding_forward", "embedding_backward",
+           "GRUParams",
            "GRUTrace", "gru_forward", "gru_backward", "softmax", "softmax_cross_entropy", "squared_error",
            "last_step_loss", "LSTMParams", "LSTMTrace", "lstm_step", "lstm_step_backward", "lstm_forward",
            "lstm_backward", "LSTMFamilyParams", "LSTMStep", "gate_blocks", "local_derivatives", "cell_bptt",

@@ -19,6 +19,13 @@ which is how the lecture gets 7x7 -> 4x4 with a 2x2 window and stride 2.
 ``conv2d_mean`` and ``max_pool`` are vectorised; ``conv2d_mean_naive`` and
 ``max_pool_naive`` are the same computations as plain loops, kept for reading
 (the tests check that both agree, and agree with torch).
+
+Beyond the lecture, ``conv2d`` is the convolution of every ConvNet library: a batch of
+images with C_in channels, C_out filters of size (C_in, F, F), a **sum** of products
+(not a mean) plus one bias per filter, shapes (N, C_in, H, W) -> (N, C_out, H', W'),
+where H, W are the image's height and width (not the hidden size of Part II).
+``conv1x1`` is the F = 1 case written as what it is, a linear map across the channels
+applied at every pixel.
 """
 from __future__ import annotations
 
@@ -26,10 +33,11 @@ import math
 
 import numpy as np
 
-from lstmlib.core.validate import as_float_array, check_positive_int
+from lstmlib.core.validate import as_float_array, check_positive_int, check_shape
 
 __all__ = ["feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
-           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive"]
+           "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "conv2d",
+           "conv2d_naive", "conv1x1"]
 
 
 # -- the refresher: one neuron ------------------------------------------------------------
@@ -167,6 +175,73 @@ def max_pool_naive(x, k: int = 2, stride: int = 2, ceil_mode: bool = True) -> np
         for j in range(n):
             out[i, j] = x[i * stride:min(i * stride + k, W), j * stride:min(j * stride + k, W)].max()
     return out
+
+
+# -- many channels: the convolution of ConvNet libraries -----------------------------------
+
+def _conv_inputs(x, weight, bias, stride, padding):
+    """Validate x (N, C_in, H, W), weight (C_out, C_in, F, F), bias (C_out,) or None; pad x."""
+    x = as_float_array(x, "x", ndim=4, dims="(N, C_in, H, W)")
+    weight = as_float_array(weight, "weight", ndim=4, dims="(C_out, C_in, F, F)")
+    C_out, C_in, F, F2 = weight.shape
+    if F != F2:
+        raise ValueError(f"filters must be square (C_out, C_in, F, F), got weight shape {weight.shape}")
+    if x.shape[1] != C_in:
+        raise ValueError(f"x has C_in={x.shape[1]} channels but weight expects C_in={C_in} "
+                         f"(x {x.shape}, weight {weight.shape})")
+    if bias is None:
+        bias = np.zeros(C_out)
+    else:
+        bias = as_float_array(bias, "bias", ndim=1, dims="(C_out,)")
+        check_shape(bias, "bias", (C_out,), "(C_out,)")
+    H_out = feature_map_size(x.shape[2], F, padding, stride)     # validates P and S, whole-number fit
+    W_out = feature_map_size(x.shape[3], F, padding, stride)
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    return xp, weight, bias, H_out, W_out
+
+
+def conv2d(x, weight, bias=None, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Multi-channel convolution as ``torch.nn.functional.conv2d`` computes it (a cross-correlation).
+
+    x: (N, C_in, H, W); weight: (C_out, C_in, F, F); bias: (C_out,) or None.
+    Returns (N, C_out, H', W') with H' = 1 + (H - F + 2P)/S (likewise W')::
+
+        out[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * xpad[n, c, i*S + u, j*S + v]
+
+    Each filter spans *all* C_in input channels, so a layer has (F F C_in + 1) C_out parameters.
+    """
+    xp, weight, bias, H_out, W_out = _conv_inputs(x, weight, bias, stride, padding)
+    F = weight.shape[-1]
+    windows = np.lib.stride_tricks.sliding_window_view(xp, (F, F), axis=(2, 3))   # (N, C_in, ., ., F, F)
+    windows = windows[:, :, ::stride, ::stride][:, :, :H_out, :W_out]              # (N, C_in, H', W', F, F)
+    return np.einsum("ncijuv,ocuv->noij", windows, weight) + bias[None, :, None, None]
+
+
+def conv2d_naive(x, weight, bias=None, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Same as :func:`conv2d`, one output number at a time: loops over images, filters and cells."""
+    xp, weight, bias, H_out, W_out = _conv_inputs(x, weight, bias, stride, padding)
+    N, (C_out, _, F, _) = xp.shape[0], weight.shape
+    out = np.zeros((N, C_out, H_out, W_out))
+    for n in range(N):
+        for o in range(C_out):                      # one filter: a (C_in, F, F) block of weights
+            for i in range(H_out):
+                for j in range(W_out):
+                    patch = xp[n, :, i * stride:i * stride + F, j * stride:j * stride + F]   # (C_in, F, F)
+                    out[n, o, i, j] = bias[o] + np.sum(patch * weight[o])
+    return out
+
+
+def conv1x1(x, weight, bias=None) -> np.ndarray:
+    """A 1x1 convolution: the same linear map of the C_in channel values at every pixel.
+
+    x: (N, C_in, H, W); weight: (C_out, C_in); bias: (C_out,) or None -> (N, C_out, H, W)::
+
+        out[n, :, i, j] = weight @ x[n, :, i, j] + bias
+
+    It equals :func:`conv2d` with weight[:, :, None, None]; with C_out < C_in it cuts channels.
+    """
+    weight = as_float_array(weight, "weight", ndim=2, dims="(C_out, C_in)")
+    return conv2d(x, weight[:, :, None, None], bias)
 
 
 # -- the lecture's images and filters ------------------------------------------------------

@@ -103,3 +103,28 @@ def _digits_flat():
 def _digits_params():
     from lstmlib.torchside.cnn import DigitsConvNet, count_parameters
     return count_parameters(DigitsConvNet())
+
+
+@exercise("multi-conv-params", "Each of the K filters spans all C_in channels: (F*F*C_in + 1) * K.")
+def _multi_conv_params():
+    from lstmlib.torchside.cnn import conv_params
+    return conv_params(3, 16, 32)
+
+
+@exercise("bottleneck-params", "Add conv_params of the three layers: 1x1 256->64, 3x3 64->64, 1x1 64->256.")
+def _bottleneck_params():
+    from lstmlib.torchside.cnn import conv_params
+    return conv_params(1, 256, 64) + conv_params(3, 64, 64) + conv_params(1, 64, 256)
+
+
+@exercise("bn-params", "Batch normalisation learns one gamma and one beta per channel.")
+def _bn_params():
+    from lstmlib.torchside.cnn import DigitsConvNet, count_parameters
+    return count_parameters(DigitsConvNet(batchnorm=True).features[5])     # the BatchNorm2d of 32 channels
+
+
+@exercise("residual-block-params", "Two 3x3 convolutions C->C without bias, each followed by batch "
+                                   "normalisation (2 C); the skip connection has no parameters.")
+def _residual_block_params():
+    from lstmlib.torchside.cnn import ResidualBlock, count_parameters
+    return count_parameters(ResidualBlock(16))

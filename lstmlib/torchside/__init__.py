@@ -9,7 +9,9 @@ from .captioning import (CANVAS, digit_captions, caption_vocab, encode_captions,
                          grid_sample, SpatialTransformer)
 from .charlm import (layer_traces, CharLM, CHECKPOINT_DIR, Checkpoint, corpus_split, char_lm_loss, nats_per_char,
                      load_checkpoint, save_checkpoint, sample_text, available_checkpoints)
-from .cnn import (XOConvNet, DigitsConvNet, ClassifierRun, train_classifier, predict, accuracy,
+from .cnn import (XOConvNet, DigitsConvNet, ResidualBlock, InceptionBlock, BlockDigitsNet, BLOCKS, digits_runs,
+                  summarise_runs, best_lr, DIGITS_LRS, DIGITS_SEEDS, DIGITS_EPOCHS, DIGITS_RUNS_FILE, digits_models,
+                  load_digits_runs, ClassifierRun, train_classifier, predict, accuracy,
                   confusion_matrix, conv_params, linear_params, count_parameters, LeNet5, alexnet, vgg16,
                   resnet, ARCHITECTURES, PUBLISHED_PARAMS, formula_params, build_architecture, layer_shapes,
                   MLP)
@@ -36,7 +38,9 @@ __all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from
            "load_checkpoint", "save_checkpoint", "sample_text", "available_checkpoints", "XOConvNet", "DigitsConvNet", "ClassifierRun",
            "train_classifier", "predict", "accuracy", "confusion_matrix", "conv_params", "linear_params",
            "count_parameters", "LeNet5", "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS",
-           "formula_params", "build_architecture", "layer_shapes", "MLP", "naive_last", "naive_trend",
+           "formula_params", "build_architecture", "layer_shapes", "MLP", "ResidualBlock", "InceptionBlock", "BlockDigitsNet", "BLOCKS", "digits_runs",
+           "summarise_runs", "best_lr", "DIGITS_LRS", "DIGITS_SEEDS", "DIGITS_EPOCHS", "DIGITS_RUNS_FILE",
+           "digits_models", "load_digits_runs", "naive_last", "naive_trend",
            "rolling_predictions", "residual_interval", "coverage", "rmse", "capacity_decision", "Forecaster",
            "fit_forecaster", "forecast", "KINDS", "TASKS", "Run", "make_model", "with_forget_bias",
            "predict_all", "predict_last", "task_data", "run_memory_task", "sweep", "success_table",

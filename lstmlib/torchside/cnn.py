@@ -2,7 +2,9 @@
 and the parameter counts of famous architectures built from their layer definitions.
 
 Shape letters: N batch, C channels, W image width (= height), K classes.
-Images enter torch models as (N, C, W, W) float32 tensors.
+Images enter torch models as (N, C, W, W) tensors of the model's dtype (float32 unless the
+model was made float64 with ``model.double()``, which the book does where stored outputs must
+be identical on any CPU).
 
 Training is seeded and, on the CPU, deterministic: the same seed gives the same
 weights, losses and accuracies on every run (the book's stored outputs rely on it).
@@ -15,11 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 from lstmlib.core.validate import as_float_array, check_positive_int
 from lstmlib.torchside.training import fit
 
-__all__ = ["XOConvNet", "DigitsConvNet", "ClassifierRun", "train_classifier", "predict",
+__all__ = ["XOConvNet", "DigitsConvNet", "ResidualBlock", "InceptionBlock", "BlockDigitsNet", "BLOCKS",
+           "digits_runs", "summarise_runs", "best_lr", "DIGITS_LRS", "DIGITS_SEEDS",
+           "DIGITS_EPOCHS", "DIGITS_RUNS_FILE", "digits_models", "load_digits_runs", "ClassifierRun", "train_classifier", "predict",
            "accuracy", "confusion_matrix", "conv_params", "linear_params", "count_parameters", "LeNet5",
            "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS", "formula_params",
            "build_architecture", "layer_shapes", "MLP"]
@@ -57,17 +62,124 @@ class XOConvNet(nn.Module):
 
 class DigitsConvNet(nn.Module):
     """For 8x8 digits: conv 3x3 (16) -> ReLU -> pool -> conv 3x3 (32) -> ReLU -> pool -> FC 10.
-    Shapes: (N,1,8,8) -> (N,16,8,8) -> (N,16,4,4) -> (N,32,4,4) -> (N,32,2,2) -> (N,128) -> (N,10)."""
+    Shapes: (N,1,8,8) -> (N,16,8,8) -> (N,16,4,4) -> (N,32,4,4) -> (N,32,2,2) -> (N,128) -> (N,10).
 
-    def __init__(self, c1: int = 16, c2: int = 32, K: int = 10):
+    batchnorm=True puts a BatchNorm2d between each convolution and its ReLU (Ioffe and Szegedy
+    2015); the convolutions then have no bias, since the normalisation's beta takes its place."""
+
+    def __init__(self, c1: int = 16, c2: int = 32, K: int = 10, batchnorm: bool = False):
         super().__init__()
+        c1, c2, K = (check_positive_int(v, n) for v, n in ((c1, "c1"), (c2, "c2"), (K, "K")))
+
+        def conv(c_in, c_out):
+            if batchnorm:
+                return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out)]
+            return [nn.Conv2d(c_in, c_out, 3, padding=1)]
+
         self.features = nn.Sequential(
-            nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+            *conv(1, c1), nn.ReLU(), nn.MaxPool2d(2),
+            *conv(c1, c2), nn.ReLU(), nn.MaxPool2d(2))
         self.fc = nn.Linear(c2 * 2 * 2, K)
 
     def forward(self, x):
         return self.fc(self.features(x).flatten(1))
+
+
+def _conv_bn_relu(c_in: int, c_out: int, F: int) -> nn.Sequential:
+    """conv F x F (padding keeps the size, no bias) -> BatchNorm2d -> ReLU."""
+    return nn.Sequential(nn.Conv2d(c_in, c_out, F, padding=F // 2, bias=False), nn.BatchNorm2d(c_out), nn.ReLU())
+
+
+class ResidualBlock(nn.Module):
+    """He et al. (2016)'s basic block: two 3x3 convolutions with batch normalisation, and the block's
+    input added to their output before the last ReLU. (N, C, H, W) -> (N, C, H, W)::
+
+        y = relu(x + BN(conv(relu(BN(conv(x))))))          skip=True
+        y = relu(    BN(conv(relu(BN(conv(x))))))          skip=False: the same layers, plain
+
+    With or without the skip the block has the same 2 (9 C^2 + 2 C) parameters."""
+
+    def __init__(self, C: int, skip: bool = True):
+        super().__init__()
+        C = check_positive_int(C, "C")
+        self.skip = bool(skip)
+        self.conv1 = _conv_bn_relu(C, C, 3)
+        self.conv2 = nn.Sequential(nn.Conv2d(C, C, 3, padding=1, bias=False), nn.BatchNorm2d(C))
+
+    def forward(self, x):
+        out = self.conv2(self.conv1(x))
+        return torch.relu(x + out if self.skip else out)
+
+
+class InceptionBlock(nn.Module):
+    """Szegedy et al. (2015)'s inception module, scaled down: four branches side by side, their
+    outputs stacked along the channels. (N, C_in, H, W) -> (N, C_out, H, W) with C_out = b1 + b3 + b5 + bp::
+
+        1x1 conv (b1)
+        1x1 conv (r3) -> 3x3 conv (b3)          the 1x1 cuts the channels before the costly 3x3
+        1x1 conv (r5) -> 5x5 conv (b5)
+        3x3 max pool (stride 1) -> 1x1 conv (bp)
+
+    Every convolution is followed by batch normalisation and ReLU (as in BN-Inception, Ioffe and
+    Szegedy 2015). ``widths(C_out)`` gives branch widths in the proportions of GoogLeNet's module 3a."""
+
+    def __init__(self, C_in: int, b1: int, r3: int, b3: int, r5: int, b5: int, bp: int):
+        super().__init__()
+        C_in, b1, r3, b3, r5, b5, bp = (check_positive_int(v, n) for v, n in
+                                        zip((C_in, b1, r3, b3, r5, b5, bp), ("C_in", "b1", "r3", "b3", "r5", "b5", "bp")))
+        self.branch1 = _conv_bn_relu(C_in, b1, 1)
+        self.branch3 = nn.Sequential(_conv_bn_relu(C_in, r3, 1), _conv_bn_relu(r3, b3, 3))
+        self.branch5 = nn.Sequential(_conv_bn_relu(C_in, r5, 1), _conv_bn_relu(r5, b5, 5))
+        self.branch_pool = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1), _conv_bn_relu(C_in, bp, 1))
+        self.C_out = b1 + b3 + b5 + bp
+
+    @staticmethod
+    def widths(C_out: int) -> dict:
+        """Branch widths for C_out output channels in GoogLeNet 3a's proportions
+        (b1, r3, b3, r5, b5, bp) = (64, 96, 128, 16, 32, 32) / 256, each at least 1; b3 absorbs rounding."""
+        C_out = check_positive_int(C_out, "C_out", minimum=8)
+        w = {k: max(1, round(C_out * v / 256)) for k, v in
+             dict(b1=64, r3=96, b3=128, r5=16, b5=32, bp=32).items()}
+        w["b3"] = C_out - w["b1"] - w["b5"] - w["bp"]
+        return w
+
+    def forward(self, x):
+        return torch.cat([self.branch1(x), self.branch3(x), self.branch5(x), self.branch_pool(x)], dim=1)
+
+
+BLOCKS = ("plain", "residual", "inception")
+
+
+class BlockDigitsNet(nn.Module):
+    """A small modern ConvNet for 8x8 digits, the same frame around three kinds of block:
+
+        stem: conv 3x3 (C) + BN + ReLU     (N, 1, 8, 8) -> (N, C, 8, 8)
+        block                              (N, C, 8, 8)
+        max pool 2x2                       (N, C, 4, 4)
+        block                              (N, C, 4, 4)
+        global average pool, FC -> K       (N, C) -> (N, K)
+
+    block: "plain" (two 3x3 conv + BN + ReLU), "residual" (the same layers with a skip connection,
+    :class:`ResidualBlock`) or "inception" (:class:`InceptionBlock` with ``widths(C)``)."""
+
+    def __init__(self, block: str = "residual", C: int = 16, K: int = 10):
+        super().__init__()
+        if block not in BLOCKS:
+            raise ValueError(f"block must be one of {list(BLOCKS)}, got {block!r}")
+        C, K = check_positive_int(C, "C", minimum=8), check_positive_int(K, "K")
+
+        def make():
+            if block == "inception":
+                return InceptionBlock(C, **InceptionBlock.widths(C))
+            return ResidualBlock(C, skip=block == "residual")
+
+        self.block = block
+        self.features = nn.Sequential(_conv_bn_relu(1, C, 3), make(), nn.MaxPool2d(2), make(),
+                                      nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.fc = nn.Linear(C, K)
+
+    def forward(self, x):
+        return self.fc(self.features(x))
 
 
 # -- training -------------------------------------------------------------------------------
@@ -81,9 +193,14 @@ class ClassifierRun:
     test_acc: float = float("nan")
 
 
-def _tensor(x, name, ndim):
+def _tensor(x, name, ndim, dtype=torch.float32):
     arr = as_float_array(x, name, ndim=ndim)
-    return torch.as_tensor(arr, dtype=torch.float32)
+    return torch.as_tensor(arr, dtype=dtype)
+
+
+def _dtype(model: nn.Module) -> torch.dtype:
+    """The floating dtype of the model's parameters (inputs are converted to it)."""
+    return next(model.parameters()).dtype
 
 
 def _labels(y, n):
@@ -105,9 +222,12 @@ def train_classifier(model: nn.Module, X, y, *, epochs: int = 20, lr: float = 0.
 
     X: (N, ...) inputs as the model expects them (e.g. (N, 1, W, W)); y: (N,) class ids.
     The seed fixes the shuffling; initialise the model under ``training.seeded`` yourself.
+    Inputs take the model's dtype: ``model.double()`` trains in float64.
     """
     batch_size = check_positive_int(batch_size, "batch_size")
-    Xt = _tensor(X, "X", None)
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    Xt = _tensor(X, "X", None, _dtype(model))
     yt = _labels(y, len(Xt))
     sizes = [min(batch_size, len(Xt) - s) for s in range(0, len(Xt), batch_size)]
 
@@ -128,7 +248,7 @@ def predict(model: nn.Module, X) -> np.ndarray:
     """Class probabilities (N, K) = softmax of the model's scores."""
     model.eval()
     device = next(model.parameters()).device
-    scores = model(_tensor(X, "X", None).to(device))
+    scores = model(_tensor(X, "X", None, _dtype(model)).to(device))
     return torch.softmax(scores, dim=1).cpu().double().numpy()
 
 
@@ -370,3 +490,91 @@ def layer_shapes(model: nn.Sequential, input_shape) -> list[tuple[str, tuple]]:
         x = layer(x)
         shapes.append((type(layer).__name__, tuple(x.shape)))
     return shapes
+
+
+# -- experiments on the digits: several models, learning rates and seeds -----------------------
+
+def digits_runs(models: dict, split, *, lrs, seeds, epochs: int = 10, batch_size: int = 32, n_val: int = 270,
+                progress: bool = False) -> list[dict]:
+    """Train every model at every learning rate from every seed, on the same data and budget.
+
+    models: {name: function () -> nn.Module}; each model is built under ``training.seeded(seed)``,
+    converted to float64 (so a rerun on another CPU gives the same numbers, to rounding) and trained
+    with Adam by :func:`train_classifier` for ``epochs`` passes in minibatches of ``batch_size``,
+    on one CPU thread. split: a ``data.digits`` split; its last ``n_val`` training digits are held
+    out as a validation set (to choose the learning rate), the test set is only scored.
+    Returns one dict per run: model, lr, seed, params, losses (mean training loss per epoch),
+    val_acc, test_acc.
+    """
+    from lstmlib.torchside.training import seeded, single_thread
+    if not isinstance(models, dict) or not models or not all(callable(f) for f in models.values()):
+        raise ValueError(f"models must be a non-empty dict {{name: function returning a model}}, got {models!r}")
+    lrs, seeds = list(lrs), list(seeds)
+    if not lrs or not seeds:
+        raise ValueError(f"lrs and seeds must be non-empty, got lrs={lrs}, seeds={seeds}")
+    n_val = check_positive_int(n_val, "n_val")
+    if n_val >= len(split.y_train):
+        raise ValueError(f"n_val={n_val} must be smaller than the {len(split.y_train)} training digits")
+    x_fit, y_fit = split.x_train[:-n_val], split.y_train[:-n_val]
+    x_val, y_val = split.x_train[-n_val:], split.y_train[-n_val:]
+    runs = []
+    bar = tqdm(total=len(models) * len(lrs) * len(seeds), disable=not progress, desc="runs")
+    with single_thread():
+        for name, make in models.items():
+            for lr in lrs:
+                for seed in seeds:
+                    with seeded(seed):
+                        model = make().double()
+                    res = train_classifier(model, x_fit, y_fit, epochs=epochs, lr=lr, batch_size=batch_size,
+                                           seed=seed, progress=False, device=torch.device("cpu"))
+                    runs.append(dict(model=name, lr=lr, seed=seed, params=count_parameters(model),
+                                     losses=[round(v, 6) for v in res.losses],
+                                     val_acc=accuracy(model, x_val, y_val), test_acc=accuracy(model, split.x_test, split.y_test)))
+                    bar.update()
+                    bar.set_postfix(model=name, lr=lr, seed=seed, test_acc=f"{runs[-1]['test_acc']:.3f}")
+    bar.close()
+    return runs
+
+
+def summarise_runs(runs: list[dict], key: str = "test_acc") -> dict:
+    """{(model, lr): (median, min, max, n)} of ``key`` over the seeds of each model and learning rate."""
+    groups: dict = {}
+    for r in runs:
+        groups.setdefault((r["model"], r["lr"]), []).append(r[key])
+    return {k: (float(np.median(v)), float(np.min(v)), float(np.max(v)), len(v)) for k, v in groups.items()}
+
+
+def best_lr(runs: list[dict], model: str) -> float:
+    """The learning rate with the highest median *validation* accuracy for ``model`` (ties: the smaller lr)."""
+    table = summarise_runs([r for r in runs if r["model"] == model], "val_acc")
+    if not table:
+        raise ValueError(f"no runs of model {model!r}; models present: {sorted({r['model'] for r in runs})}")
+    return min(table, key=lambda k: (-table[k][0], k[1]))[1]
+
+
+DIGITS_LRS = (0.001, 0.003, 0.01, 0.03)     # the learning-rate grid every compared model gets
+DIGITS_SEEDS = (0, 1, 2, 3, 4)
+DIGITS_EPOCHS = 10
+DIGITS_RUNS_FILE = "digits_convnets.json"
+
+
+def digits_models(experiment: str) -> dict:
+    """The models each stored experiment compares: {name: function () -> nn.Module}.
+
+    "batchnorm": :class:`DigitsConvNet` without and with batch normalisation.
+    "blocks": :class:`BlockDigitsNet` with plain (C=16), residual (C=16, the same parameters) and
+    inception blocks (C=40, chosen so the parameter count is within 2 % of the others)."""
+    if experiment == "batchnorm":
+        return {"plain": DigitsConvNet, "batchnorm": lambda: DigitsConvNet(batchnorm=True)}
+    if experiment == "blocks":
+        return {"plain": lambda: BlockDigitsNet("plain", 16), "residual": lambda: BlockDigitsNet("residual", 16),
+                "inception": lambda: BlockDigitsNet("inception", 40)}
+    raise ValueError(f"experiment must be 'batchnorm' or 'blocks', got {experiment!r}")
+
+
+def load_digits_runs() -> dict:
+    """The stored results of ``tools/digits_convnets.py``: {"settings": ..., "batchnorm": [runs],
+    "blocks": [runs]}, each run a dict as :func:`digits_runs` returns it."""
+    import json
+    from importlib import resources
+    return json.loads(resources.files("lstmlib").joinpath("datafiles", DIGITS_RUNS_FILE).read_text())

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lstmlib.core import conv
+from lstmlib.core import conv, norm
 from lstmlib import data
 from lstmlib.core import losses
 from lstmlib.lectures import refresher
@@ -190,3 +190,126 @@ def test_features_votes_softmax(torch):
     np.testing.assert_allclose(losses.softmax(v), torch.softmax(torch.tensor(v), 0).numpy())
     with pytest.raises(ValueError):
         xo_lecture.fc_votes(fx, np.ones((2, 5)))
+
+
+# -- many channels, 1x1 convolutions, batch normalisation ----------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(N=st.integers(1, 3), C_in=st.integers(1, 4), C_out=st.integers(1, 4), H=st.integers(3, 9),
+       W=st.integers(3, 9), F=st.integers(1, 4), P=st.integers(0, 2), S=st.integers(1, 3),
+       bias=st.booleans(), seed=st.integers(0, 2 ** 16))
+def test_multichannel_conv_matches_torch_and_naive(N, C_in, C_out, H, W, F, P, S, bias, seed, torch):
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=(N, C_in, H, W)), rng.normal(size=(C_out, C_in, F, F))
+    b = rng.normal(size=C_out) if bias else None
+    fits = all(F <= L + 2 * P and (L - F + 2 * P) % S == 0 for L in (H, W))
+    if not fits:
+        with pytest.raises(ValueError):
+            conv.conv2d(x, w, b, S, P)
+        return
+    ours = conv.conv2d(x, w, b, S, P)
+    ref = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), None if b is None else torch.tensor(b),
+                                     stride=S, padding=P).numpy()
+    assert ours.shape == (N, C_out, conv.feature_map_size(H, F, P, S), conv.feature_map_size(W, F, P, S))
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours, conv.conv2d_naive(x, w, b, S, P), rtol=1e-12, atol=1e-12)
+
+
+def test_multichannel_conv_sums_over_channels():
+    """A filter that is 1 on channel 0 and 2 on channel 1 adds the channels' window sums, weighted."""
+    x = np.stack([np.ones((4, 4)), 3 * np.ones((4, 4))])[None]           # (1, 2, 4, 4)
+    w = np.stack([np.ones((3, 3)), 2 * np.ones((3, 3))])[None]           # (1, 2, 3, 3)
+    np.testing.assert_array_equal(conv.conv2d(x, w, [0.5]), np.full((1, 1, 2, 2), 9 * 1 + 9 * 6 + 0.5))
+    # the lecture's mean convolution is the one-channel sum divided by F*F
+    img, f = data.x_image(), FILTERS["X"]
+    np.testing.assert_allclose(conv.conv2d(img[None, None], f[None, None])[0, 0] / 9, conv.conv2d_mean(img, f))
+
+
+def test_multichannel_parameter_count(torch):
+    from lstmlib.torchside import cnn
+    for F, C_in, C_out in [(3, 1, 16), (3, 16, 32), (5, 3, 8), (1, 64, 16)]:
+        layer = torch.nn.Conv2d(C_in, C_out, F)
+        n_numpy = layer.weight.detach().numpy().size + layer.bias.detach().numpy().size
+        assert cnn.conv_params(F, C_in, C_out) == (F * F * C_in + 1) * C_out == n_numpy
+        assert cnn.count_parameters(layer) == n_numpy
+
+
+def test_conv1x1_is_a_per_pixel_linear_map(torch):
+    rng = np.random.default_rng(3)
+    x, w, b = rng.normal(size=(2, 6, 5, 4)), rng.normal(size=(2, 6)), rng.normal(size=2)
+    out = conv.conv1x1(x, w, b)
+    assert out.shape == (2, 2, 5, 4)
+    for n, i, j in [(0, 0, 0), (1, 4, 3), (1, 2, 1)]:
+        np.testing.assert_allclose(out[n, :, i, j], w @ x[n, :, i, j] + b, rtol=1e-13)
+    np.testing.assert_allclose(out, conv.conv2d(x, w[:, :, None, None], b), rtol=1e-13)
+    ref = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w)[:, :, None, None], torch.tensor(b)).numpy()
+    np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match=r"\(C_out, C_in\)"):
+        conv.conv1x1(x, w[:, :, None, None])
+
+
+def test_conv2d_bad_input_says_what_was_expected():
+    x, w = np.ones((2, 3, 5, 5)), np.ones((4, 3, 3, 3))
+    with pytest.raises(ValueError, match=r"x must have 4 dimensions \(N, C_in, H, W\)"):
+        conv.conv2d(np.ones((3, 5, 5)), w)
+    with pytest.raises(ValueError, match="x has C_in=2 channels but weight expects C_in=3"):
+        conv.conv2d(np.ones((2, 2, 5, 5)), w)
+    with pytest.raises(ValueError, match="square"):
+        conv.conv2d(x, np.ones((4, 3, 3, 2)))
+    with pytest.raises(ValueError, match=r"bias must have shape \(4\)"):
+        conv.conv2d(x, w, np.ones(3))
+    with pytest.raises(ValueError, match="not a whole number"):
+        conv.conv2d(np.ones((1, 3, 6, 6)), w, stride=2)
+    with pytest.raises(ValueError, match="padding"):
+        conv.conv2d(x, w, padding=-1)
+    with pytest.raises(ValueError, match="finite"):
+        conv.conv2d(np.full((2, 3, 5, 5), np.nan), w)
+
+
+@settings(max_examples=25, deadline=None)
+@given(N=st.integers(1, 4), C=st.integers(1, 4), H=st.integers(1, 5), W=st.integers(2, 5),
+       seed=st.integers(0, 2 ** 16))
+def test_batch_norm_matches_torch(N, C, H, W, seed, torch):
+    rng = np.random.default_rng(seed)
+    x, gamma, beta = rng.normal(2.0, 3.0, size=(N, C, H, W)), rng.normal(size=C), rng.normal(size=C)
+    layer = torch.nn.BatchNorm2d(C, momentum=0.1, eps=1e-5).double()
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor(gamma))
+        layer.bias.copy_(torch.tensor(beta))
+    ours = norm.batch_norm2d(x, gamma, beta, training=True)
+    np.testing.assert_allclose(ours.y, layer.train()(torch.tensor(x)).detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ours.running_mean, layer.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.running_var, layer.running_var.numpy(), rtol=1e-12)
+    x2 = rng.normal(size=(N, C, H, W))                               # test time: the running statistics
+    test = norm.batch_norm2d(x2, gamma, beta, training=False, running_mean=ours.running_mean,
+                             running_var=ours.running_var)
+    np.testing.assert_allclose(test.y, layer.eval()(torch.tensor(x2)).detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(test.running_mean, ours.running_mean)
+
+
+def test_batch_norm_normalises_each_channel_over_batch_and_positions():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 3, 4, 4)) * np.array([1.0, 10.0, 0.1])[None, :, None, None] + 5.0
+    y = norm.batch_norm2d(x).y
+    np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0.0, atol=1e-12)
+    np.testing.assert_allclose(y.var(axis=(0, 2, 3)), 1.0, rtol=1e-3)      # eps keeps it just below 1
+    assert not np.allclose(y.mean(axis=(0, 1)), 0.0)                     # not per position
+    y2 = norm.batch_norm2d(x, gamma=[2.0, 2.0, 2.0], beta=[1.0, 1.0, 1.0]).y
+    np.testing.assert_allclose(y2, 2 * y + 1, rtol=1e-12)
+    # one image at test time does not depend on the rest of the batch; in training it does
+    run = dict(running_mean=np.zeros(3), running_var=np.ones(3), training=False)
+    np.testing.assert_array_equal(norm.batch_norm2d(x, **run).y[:1], norm.batch_norm2d(x[:1], **run).y)
+    assert not np.allclose(norm.batch_norm2d(x).y[:1], norm.batch_norm2d(x[:2]).y[:1])
+
+
+def test_batch_norm_bad_input():
+    with pytest.raises(ValueError, match=r"x must have 4 dimensions \(N, C, H, W\)"):
+        norm.batch_norm2d(np.ones((3, 4, 4)))
+    with pytest.raises(ValueError, match=r"gamma must have shape \(3\)"):
+        norm.batch_norm2d(np.ones((2, 3, 4, 4)), gamma=np.ones(2))
+    with pytest.raises(ValueError, match="more than one value per channel"):
+        norm.batch_norm2d(np.ones((1, 3, 1, 1)))
+    with pytest.raises(ValueError, match="momentum"):
+        norm.batch_norm2d(np.ones((2, 3, 4, 4)), momentum=1.5)
+    with pytest.raises(ValueError, match="eps"):
+        norm.batch_norm2d(np.ones((2, 3, 4, 4)), eps=0)
