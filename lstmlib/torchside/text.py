@@ -276,7 +276,7 @@ def copy_embedding(model: nn.Module, W) -> nn.Module:
     return model
 
 
-SENTIMENT_GRID = {"lr": (3e-3, 1e-2), "epochs": 4}
+SENTIMENT_GRID = {"lr": (3e-3, 1e-2), "epochs": 6}
 """The one tuning grid of every sentiment model: Adam's learning rate, and up to ``epochs`` epochs
 with the epoch picked by validation accuracy (early stopping)."""
 
