@@ -16,6 +16,10 @@ F feature size per location, E word-embedding size, H hidden size, V caption voc
   and the LSTM reads [embedding of word t, z_t]; with ``attention=False`` the image enters only
   through the initial state, once (like the CS231n notes' model; Vinyals et al. 2015 instead feed
   the image embedding as the LSTM's first input, before <start>). The scores of word t + 1 are h_t W_hy + b_y.
+* fair comparison: :func:`pretrain_encoder` trains the ConvNet to name single digits and
+  :func:`use_encoder` copies it (frozen) into a captioner; :func:`tune_and_repeat_captioner`
+  tunes a captioner on one learning-rate grid (:data:`CAPTION_GRID`) and a validation split, then
+  repeats over seeds.
 * hard attention: :func:`hard_context` draws one location l ~ alpha_t and returns A_l; its mean
   over draws is the soft context z_t.
 * spatial transformer (Jaderberg et al. 2015): :func:`affine_theta`, the numpy grid generator
