@@ -88,7 +88,7 @@ def test_training_repeats_and_learns_a_single_digit():
         torch.manual_seed(0)
         m = cap.Captioner(len(v), H=16)
         with single_thread():
-            losses.append(cap.train_captioner(m, X, ids, epochs=40, batch=16, lr=1e-2, progress=False))
+            losses.append(cap.train_captioner(m, X, ids, epochs=60, batch=16, lr=1e-2, progress=False))
     assert losses[0] == losses[1] and losses[0][-1] < losses[0][0] / 5
     assert cap.caption_accuracy(m, X, caps, v) > 0.9
     with pytest.raises(ValueError, match="same number of examples"):
@@ -180,3 +180,113 @@ def test_output_size_is_the_vocabulary_not_the_embedding_plus_one(E):
     model = cap.Captioner(len(vocab), E=E, F=4, H=8)
     y, _ = model(torch.zeros(2, 1, 16, 16), torch.zeros(3, 2, dtype=torch.long))
     assert y.shape == (3, 2, len(vocab)) and model.out.out_features == len(vocab)
+
+
+# ---------------------------------------------------------------------------- the start, a shared encoder, a fair comparison
+def test_initial_state_reads_where_things_are():
+    """h_{-1} comes from the whole grid vec(A), so two images with the same features in different places
+    start the decoder differently (a max over locations could not tell them apart)."""
+    torch.manual_seed(0)
+    m = cap.Captioner(len(cap.caption_vocab()), F=4, H=8)
+    A = torch.zeros(2, 16, 4)
+    A[0, 0, 1] = A[1, 15, 1] = 1.0                                  # the same feature, top-left vs bottom-right
+    h, c = m._start(A)
+    assert h.shape == (2, 8) and not torch.allclose(h[0], h[1])
+    assert m.init_h.in_features == 16 * 4
+
+
+def test_pretrained_encoder_names_digits_and_is_copied_frozen():
+    imgs, labels = _digits(10)
+    X, caps = cap.digit_captions(imgs, labels, 200, rng=np.random.default_rng(0), p_single=1.0)
+    y = [int(c[1]) for c in caps]
+    with single_thread():
+        state = cap.pretrain_encoder(X, y, F=8, epochs=15, lr=1e-2, progress=False)
+    model = cap.Captioner(len(cap.caption_vocab()), F=8, H=8)
+    assert cap.use_encoder(model, state) is model
+    for k, v in model.cnn.state_dict().items():
+        assert torch.equal(v, state[k])
+    assert not any(p.requires_grad for p in model.cnn.parameters())
+    assert all(p.requires_grad for p in model.out.parameters())
+    # the copied ConvNet tells the ten digits apart: a nearest-mean read-out of its pooled features
+    with torch.no_grad():
+        feats = model.features(torch.as_tensor(X)).amax(1).numpy()      # (N, F)
+    means = np.stack([feats[np.array(y) == d].mean(0) for d in range(10)])
+    guess = np.argmin(((feats[:, None] - means[None]) ** 2).sum(2), axis=1)
+    assert np.mean(guess == np.array(y)) > 0.8
+    with pytest.raises(ValueError, match="state does not fit"):
+        cap.use_encoder(cap.Captioner(len(cap.caption_vocab()), F=16), state)
+    with pytest.raises(ValueError, match="labels must be digits"):
+        cap.pretrain_encoder(X, np.full(len(X), 11))
+    with pytest.raises(ValueError, match="images must be"):
+        cap.pretrain_encoder(X[:, :, :8], y)
+
+
+def test_tune_and_repeat_captioner_uses_one_grid():
+    imgs, labels = _digits(4)
+    rng = np.random.default_rng(0)
+    X, caps = cap.digit_captions(imgs, labels, 48, rng=rng, p_single=1.0)
+    Xv, capsv = cap.digit_captions(imgs, labels, 16, rng=rng, p_single=1.0)
+    v = cap.caption_vocab()
+    ids = cap.encode_captions(v, caps)
+    grid = {"lr": (1e-2, 1e-3), "epochs": 3}
+    results = {}
+    for attention in (False, True):
+        def make(seed, attention=attention):
+            torch.manual_seed(seed)
+            return cap.Captioner(len(v), F=4, H=8, attention=attention)
+        with single_thread():
+            results[attention] = cap.tune_and_repeat_captioner(make, X, ids, (Xv, capsv), (Xv, capsv), v, grid=grid,
+                                                               seeds=(0, 1), batch=16)
+    for r in results.values():
+        assert sorted(r.tuning) == [1e-3, 1e-2]                       # both models: the same grid
+        assert r.lr == max(sorted(r.tuning), key=lambda lr: r.tuning[lr])
+        assert len(r.test) == len(r.models) == 2 and r.val[0] == r.tuning[r.lr]
+        assert np.allclose(r.test, [cap.caption_accuracy(m, Xv, capsv, v) for m in r.models])
+    with pytest.raises(ValueError, match="grid must be a dict"):
+        cap.tune_and_repeat_captioner(make, X, ids, (Xv, capsv), (Xv, capsv), v, grid={"lr": ()})
+    with pytest.raises(ValueError, match="val must be a tuple"):
+        cap.tune_and_repeat_captioner(make, X, ids, Xv, (Xv, capsv), v)
+
+
+# ---------------------------------------------------------------------------- a trained spatial transformer
+def test_rotate_images_and_theta_angle():
+    img = np.zeros((1, 1, 8, 8))
+    img[0, 0, 1:7, 3:5] = 1.0                                          # a vertical bar
+    turned = cap.rotate_images(img, np.array([90.0]))[0, 0]
+    assert np.allclose(turned, img[0, 0].T, atol=1e-9)                # a quarter turn makes it horizontal
+    assert np.allclose(cap.rotate_images(img, np.array([0.0])), img)
+    theta = np.stack([cap.affine_theta(a, s, 0.1, -0.2) for a, s in ((30, 0.8), (-75, 1.3), (0, 1))])
+    assert np.allclose(cap.theta_angle(theta), [30, -75, 0])
+    with pytest.raises(ValueError, match="angles must have shape"):
+        cap.rotate_images(img, np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="theta must"):
+        cap.theta_angle(np.zeros((2, 3)))
+
+
+def test_rotated_digits_bad_input():
+    imgs, labels = _digits(5)
+    x, y, a = cap.rotated_digits(imgs, labels, 7, rng=np.random.default_rng(0), max_angle=30)
+    assert x.shape == (7, 1, 8, 8) and x.dtype == np.float32 and y.shape == a.shape == (7,)
+    assert np.all(np.abs(a) <= 30)
+    with pytest.raises(ValueError, match="max_angle must be"):
+        cap.rotated_digits(imgs, labels, 3, rng=np.random.default_rng(0), max_angle=200)
+    with pytest.raises(ValueError, match="labels must have shape"):
+        cap.rotated_digits(imgs, labels[:2], 3, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="images must be"):
+        cap.train_stn_classifier(cap.STNClassifier(), np.zeros((3, 8, 8)), np.zeros(3))
+
+
+def test_trained_transformer_turns_digits_back():
+    """The claim of IV.4b: trained only on the labels, the transformer's angle follows the true turn."""
+    from lstmlib.data import digits
+    split = digits(rng=np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    X, y, _ = cap.rotated_digits(split.x_train, split.y_train, 3000, rng=rng)
+    Xt, _, angles = cap.rotated_digits(split.x_test, split.y_test, 300, rng=rng)
+    torch.manual_seed(0)
+    model = cap.STNClassifier().double()
+    with single_thread():
+        cap.train_stn_classifier(model, X.astype(np.float64), y, epochs=6, lr=1e-2, progress=False)
+    with torch.no_grad():
+        _, theta = model.stn(torch.as_tensor(Xt, dtype=torch.float64))
+    assert np.corrcoef(cap.theta_angle(theta.numpy()), angles)[0, 1] > 0.8

@@ -153,3 +153,146 @@ def test_fit_cell_forget_bias_and_param_counts():
     assert counts["coupled"] == counts["no_forget"] == lstm - (D * H + H * H + H)
     assert counts["gru"] == 3 * (D * H + H * H) + 4 * H + H * K + K   # b_r, b_z, b_xn, b_hn
     assert counts["rnn"] == D * H + H * H + H + H * K + K
+
+
+# ---------------------------------------------------------------------------- a fair sentiment comparison
+def _keyword_data(n, seed, flip=0.0):
+    rng = np.random.default_rng(seed)
+    toks = [[str(w) for w in rng.choice(["good", "bad", "film", "plot", "the"], size=rng.integers(2, 6))]
+            for _ in range(n)]
+    labels = np.array([t.count("good") >= t.count("bad") for t in toks], dtype=np.int64)
+    labels ^= (rng.random(n) < flip).astype(np.int64)
+    return toks, labels
+
+
+def test_bag_of_words_model_is_logistic_regression_on_counts():
+    toks, _ = _keyword_data(20, 0)
+    v = tm.build_word_vocab(toks, min_count=1)
+    ids, lengths = tm.encode_padded(v, toks)
+    torch.manual_seed(0)
+    model = tm.BagOfWordsModel(len(v))
+    assert float(model.weight.weight.detach().abs().sum()) == 0.0                 # starts at zero, like logistic regression
+    with torch.no_grad():
+        model.weight.weight[1:].normal_()
+        model.bias.normal_()
+        y = model(torch.as_tensor(ids), torch.as_tensor(lengths)).double().numpy()
+    X = tm.bag_of_words(v, toks).toarray()
+    W, b = model.weight.weight.detach().double().numpy(), model.bias.detach().double().numpy()
+    assert np.allclose(y, X @ W + b, atol=1e-5)
+    with pytest.raises(ValueError, match="V must be"):
+        tm.BagOfWordsModel(0)
+
+
+def _ppmi_by_hand(v, toks, window, smoothing):
+    V = len(v)
+    C = np.zeros((V, V))
+    for t in toks:
+        s = [v.index.get(w, 1) for w in t]
+        for i in range(len(s)):
+            for j in range(len(s)):
+                if i != j and abs(i - j) <= window and s[i] > 1 and s[j] > 1:
+                    C[s[i], s[j]] += 1
+    Pc = C.sum(0) ** smoothing
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log(C * Pc.sum() / (C.sum(1, keepdims=True) * Pc[None, :]))
+    return np.where(np.isfinite(pmi) & (pmi > 0), pmi, 0.0)
+
+
+def test_cooccurrence_embedding_is_the_svd_of_ppmi():
+    toks, _ = _keyword_data(200, 1)
+    toks += [["a", "b", "c", "d", "e", "f", "g"]] * 5 + [["g", "e", "c", "a"]] * 3
+    v = tm.build_word_vocab(toks, min_count=1)
+    E = 4
+    W = tm.cooccurrence_embedding(v, toks, E=E, window=2, smoothing=0.75)
+    assert W.shape == (len(v), E) and np.all(W[:2] == 0)
+    assert np.isclose(W[np.abs(W).sum(1) > 0].std(), 1.0)
+    # W = U_E sqrt(s_E) / scale, so W^T W = diag(s_E) / scale^2: diagonal, proportional to PPMI's top singular values
+    s = np.linalg.svd(_ppmi_by_hand(v, toks, 2, 0.75), compute_uv=False)[:E]
+    G = W.T @ W
+    assert np.allclose(G - np.diag(np.diag(G)), 0, atol=1e-6 * G.max())
+    assert np.allclose(np.diag(G) / np.diag(G)[0], s / s[0], rtol=1e-4)
+    with pytest.raises(ValueError, match="E must be smaller"):
+        tm.cooccurrence_embedding(v, toks, E=len(v))
+    with pytest.raises(ValueError, match="smoothing must be"):
+        tm.cooccurrence_embedding(v, toks, E=2, smoothing=0.0)
+
+
+def test_cooccurrence_puts_words_of_the_same_contexts_together():
+    toks = [["the", w, "film", "is", "long"] for w in ("good", "great")] * 20 + \
+           [["a", "slow", "and", "dull", "plot"], ["plot", "slow", "dull", "a", "and"]] * 10
+    v = tm.build_word_vocab(toks, min_count=1)
+    W = tm.cooccurrence_embedding(v, toks, E=3, window=2)
+    unit = W / np.linalg.norm(W, axis=1, keepdims=True).clip(1e-12)
+    cos = lambda a, b: unit[v.index[a]] @ unit[v.index[b]]
+    assert cos("good", "great") > 0.99 and abs(cos("good", "dull")) < 0.5
+
+
+def test_copy_embedding_copies_every_row_but_padding():
+    torch.manual_seed(0)
+    model = tm.SentimentModel(V=6, E=3, H=2)
+    W = np.arange(18.0).reshape(6, 3)
+    assert tm.copy_embedding(model, W) is model
+    got = model.embed.weight.detach().double().numpy()
+    assert np.array_equal(got[1:], W[1:]) and np.all(got[0] == 0)
+    assert model.embed.weight.requires_grad                              # it stays trainable
+    with pytest.raises(ValueError, match=r"W must have the embedding's shape \(V, E\) = \(6, 3\)"):
+        tm.copy_embedding(model, np.zeros((6, 4)))
+    with pytest.raises(ValueError, match="model must be SentimentModel"):
+        tm.copy_embedding(tm.BagOfWordsModel(6), W)
+
+
+def _splits(v, seed):
+    out = []
+    for n, s in ((96, seed), (64, seed + 100), (64, seed + 200)):
+        toks, labels = _keyword_data(n, s, flip=0.1)
+        ids, lengths = tm.encode_padded(v, toks)
+        out.append((ids, lengths, labels))
+    return out
+
+
+def test_train_early_stopped_gives_back_the_best_epoch():
+    toks, _ = _keyword_data(50, 0)
+    v = tm.build_word_vocab(toks, min_count=1)
+    train, val, _ = _splits(v, 3)
+    torch.manual_seed(0)
+    with single_thread():
+        model, epoch, curve = tm.train_early_stopped(tm.SentimentModel(len(v), 4, 4), tm.sentence_batches(*train, 16),
+                                                     val, lr=3e-2, epochs=8, seed=0)
+    assert len(curve) == 8 and epoch == int(np.argmax(curve)) + 1
+    assert curve[-1] < max(curve)                     # this run peaks before its last epoch ...
+    acc = np.mean(tm.predict_proba(model, val[0], val[1]).argmax(1) == val[2])
+    assert acc == max(curve) > 0.7                    # ... and the weights of the peak come back
+    with pytest.raises(ValueError, match="val must be a tuple"):
+        tm.train_early_stopped(model, tm.sentence_batches(*train, 16), val[:2], lr=1e-2, epochs=1)
+
+
+def test_tune_and_repeat_uses_one_grid_for_every_model():
+    toks, _ = _keyword_data(50, 0)
+    v = tm.build_word_vocab(toks, min_count=1)
+    train, val, test = _splits(v, 5)
+    batches = tm.sentence_batches(*train, 16)
+    grid = {"lr": (3e-2, 1e-3), "epochs": 3}
+
+    def maker(kind):
+        def build(seed):
+            torch.manual_seed(seed)
+            return tm.BagOfWordsModel(len(v)) if kind == "bow" else tm.SentimentModel(len(v), 4, 4)
+        return build
+
+    with single_thread():
+        res = {k: tm.tune_and_repeat(maker(k), batches, val, test, grid=grid, seeds=(0, 1, 2)) for k in ("bow", "lstm")}
+    for r in res.values():
+        assert sorted(r.tuning) == sorted(grid["lr"])                     # the same grid for both models
+        assert r.lr == max(sorted(r.tuning), key=lambda lr: r.tuning[lr][1])
+        assert len(r.test) == len(r.models) == 3 and r.seeds == (0, 1, 2)
+        assert np.all((1 <= r.epochs) & (r.epochs <= 3))
+        assert r.val[0] == r.tuning[r.lr][1]
+        acc = [np.mean(tm.predict_proba(m, test[0], test[1]).argmax(1) == test[2]) for m in r.models]
+        assert np.allclose(acc, r.test)
+    assert res["bow"].test.mean() > 0.75
+    with pytest.raises(ValueError, match="grid must be a dict"):
+        tm.tune_and_repeat(maker("bow"), batches, val, test, grid={"lr": ()})
+    with pytest.raises(ValueError, match="make_model must be a function"):
+        tm.tune_and_repeat(None, batches, val, test)
+    with pytest.raises(ValueError, match="seeds must hold"):
+        tm.tune_and_repeat(maker("bow"), batches, val, test, seeds=())

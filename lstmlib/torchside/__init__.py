@@ -6,7 +6,9 @@ from .bridge import (to_torch, from_torch, trace_lstm, torch_gradients, RNNModel
                      params_to_model, model_to_params, train, set_forget_bias)
 from .captioning import (CANVAS, digit_captions, caption_vocab, encode_captions, decode_caption, Captioner,
                          train_captioner, caption_accuracy, hard_context, affine_theta, affine_grid,
-                         grid_sample, SpatialTransformer)
+                         grid_sample, SpatialTransformer, rotate_images, rotated_digits, theta_angle, STNClassifier,
+                         train_stn_classifier, pretrain_encoder, use_encoder, CAPTION_GRID, CaptionResult,
+                         tune_and_repeat_captioner)
 from .charlm import (layer_traces, CharLM, CHECKPOINT_DIR, Checkpoint, corpus_split, char_lm_loss, nats_per_char,
                      load_checkpoint, save_checkpoint, sample_text, available_checkpoints)
 from .cnn import (XOConvNet, DigitsConvNet, ResidualBlock, InceptionBlock, BlockDigitsNet, BLOCKS, digits_runs,
@@ -28,13 +30,16 @@ from .seq2seq import (ATTENTION, Seq2Seq, train_seq2seq, greedy_decode, beam_sea
 from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, SentimentModel, sentence_batches,
                    train_sentiment, predict_proba, prefix_proba, char_lm_batches, CharLSTMRun,
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
-                   fit_cell)
+                   fit_cell, BagOfWordsModel, cooccurrence_embedding, copy_embedding, SENTIMENT_GRID,
+                   SentimentResult, train_early_stopped, tune_and_repeat)
 
 __all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias",
            "CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
            "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",
-           "grid_sample", "SpatialTransformer", "layer_traces", "CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
+           "grid_sample", "SpatialTransformer", "rotate_images", "rotated_digits", "theta_angle", "STNClassifier",
+           "train_stn_classifier", "pretrain_encoder", "use_encoder", "CAPTION_GRID", "CaptionResult",
+           "tune_and_repeat_captioner", "layer_traces", "CharLM", "CHECKPOINT_DIR", "Checkpoint", "corpus_split", "char_lm_loss", "nats_per_char",
            "load_checkpoint", "save_checkpoint", "sample_text", "available_checkpoints", "XOConvNet", "DigitsConvNet", "ClassifierRun",
            "train_classifier", "predict", "accuracy", "confusion_matrix", "conv_params", "linear_params",
            "count_parameters", "LeNet5", "alexnet", "vgg16", "resnet", "ARCHITECTURES", "PUBLISHED_PARAMS",
@@ -51,4 +56,5 @@ __all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from
            "table_step", "sequence_logprob", "translate", "exact_match", "tokenize", "build_word_vocab", "encode_padded",
            "bag_of_words", "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba",
            "prefix_proba", "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace",
-           "next_char_proba", "code_features", "correlations", "CELLS", "CellRun", "fit_cell"]
+           "next_char_proba", "code_features", "correlations", "CELLS", "CellRun", "fit_cell", "BagOfWordsModel", "cooccurrence_embedding", "copy_embedding", "SENTIMENT_GRID",
+           "SentimentResult", "train_early_stopped", "tune_and_repeat"]

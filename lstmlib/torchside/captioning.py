@@ -7,19 +7,28 @@ F feature size per location, E word-embedding size, H hidden size, V caption voc
   and writes what is where: "a 3 left of a 7", "a 2 above a 9", or "a 5". :func:`caption_vocab`
   and :func:`encode_captions` turn captions into ids with ``<start>`` and ``<end>`` tokens.
 * model: :class:`Captioner`, a two-layer CNN giving a feature grid A (N, L, F), and an LSTM
-  decoder started from h_{-1} = tanh(max_l(A) W_h0), c_{-1} = tanh(max_l(A) W_c0). With
+  decoder started from h_{-1} = tanh(vec(A) W_h0), c_{-1} = tanh(vec(A) W_c0) (vec(A): the whole
+  grid as one vector (N, L F), so the start knows what is where). With
   ``attention=True`` (Xu et al. 2015, soft attention), at every step
 
       e_{t,l} = w . tanh(A_l W_A + h_{t-1} W_hA),   alpha_t = softmax_l(e_t),   z_t = sum_l alpha_{t,l} A_l
 
-  and the LSTM reads [embedding of word t, z_t]; with ``attention=False`` (Vinyals et al. 2015)
-  the image enters only through the initial state. The scores of word t + 1 are h_t W_hy + b_y.
+  and the LSTM reads [embedding of word t, z_t]; with ``attention=False`` the image enters only
+  through the initial state, once (like the CS231n notes' model; Vinyals et al. 2015 instead feed
+  the image embedding as the LSTM's first input, before <start>). The scores of word t + 1 are h_t W_hy + b_y.
+* fair comparison: :func:`pretrain_encoder` trains the ConvNet to name single digits and
+  :func:`use_encoder` copies it (frozen) into a captioner; :func:`tune_and_repeat_captioner`
+  tunes a captioner on one learning-rate grid (:data:`CAPTION_GRID`) and a validation split, then
+  repeats over seeds.
 * hard attention: :func:`hard_context` draws one location l ~ alpha_t and returns A_l; its mean
   over draws is the soft context z_t.
 * spatial transformer (Jaderberg et al. 2015): :func:`affine_theta`, the numpy grid generator
   :func:`affine_grid` and bilinear sampler :func:`grid_sample` (the same numbers as torch's
   ``affine_grid`` / ``grid_sample`` with ``align_corners=False`` and zero padding), and
   :class:`SpatialTransformer`, a localisation net that predicts theta, then torch's grid and sampler.
+  :func:`rotated_digits` turns digits by random angles; :class:`STNClassifier` puts a transformer in
+  front of a linear classifier, trained by :func:`train_stn_classifier`; :func:`theta_angle` reads
+  the rotation a predicted theta applies.
 """
 from __future__ import annotations
 
@@ -33,8 +42,10 @@ from lstmlib.core.validate import (as_real_array, check_instance, check_positive
                                    check_shape)
 
 __all__ = ["CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
-           "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",
-           "grid_sample", "SpatialTransformer"]
+           "train_captioner", "caption_accuracy", "pretrain_encoder", "use_encoder", "CAPTION_GRID", "CaptionResult",
+           "tune_and_repeat_captioner", "hard_context", "affine_theta", "affine_grid",
+           "grid_sample", "SpatialTransformer", "rotate_images", "rotated_digits", "theta_angle", "STNClassifier",
+           "train_stn_classifier"]
 
 PAD, START, END = "<pad>", "<start>", "<end>"
 CANVAS = 16          # the images are CANVAS x CANVAS pixels; a digit is 8 x 8
@@ -116,7 +127,8 @@ class Captioner(nn.Module):
         self.cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                  nn.Conv2d(16, F, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
         self.embed = nn.Embedding(V, E)
-        self.init_h, self.init_c = nn.Linear(F, H), nn.Linear(F, H)
+        L = (CANVAS // 4) ** 2                                       # the 4 x 4 grid of the encoder
+        self.init_h, self.init_c = nn.Linear(L * F, H), nn.Linear(L * F, H)
         self.cell = nn.LSTMCell(E + (F if self.attention else 0), H)
         self.att_A, self.att_h, self.att_w = nn.Linear(F, H), nn.Linear(H, H, bias=False), nn.Linear(H, 1)
         self.out = nn.Linear(H, V)
@@ -127,7 +139,7 @@ class Captioner(nn.Module):
         return a.flatten(2).transpose(1, 2)                          # (N, L, F)
 
     def _start(self, A):
-        m = A.amax(1)                                                # (N, F): strongest response anywhere
+        m = A.flatten(1)                                             # (N, L F): the whole grid, layout kept
         return torch.tanh(self.init_h(m)), torch.tanh(self.init_c(m))
 
     def _attend(self, A, A_proj, h):
@@ -206,6 +218,103 @@ def caption_accuracy(model: Captioner, images, captions, vocab: Vocab) -> float:
     dev = next(model.parameters()).device
     ids, _ = model.generate(torch.as_tensor(np.asarray(images, dtype=np.float32), device=dev), vocab)
     return float(np.mean([decode_caption(vocab, ids[:, n]) == list(c) for n, c in enumerate(captions)]))
+
+
+def pretrain_encoder(images, labels, F: int = 32, epochs: int = 3, batch: int = 64, lr: float = 3e-3, seed: int = 0,
+                     progress: bool = True) -> dict:
+    """Train a :class:`Captioner`'s ConvNet to name the digit on one-digit canvases; returns its weights.
+
+    images (N, 1, 16, 16), labels (N,) in 0..9. The ConvNet's grid A (N, L, F), max-pooled over the
+    L locations, feeds a linear layer (F, 10); Adam on the cross-entropy through
+    :func:`lstmlib.torchside.training.fit`. Returns the ConvNet's ``state_dict`` (for :func:`use_encoder`);
+    the linear layer is thrown away. Like the captioners of Vinyals et al. and Xu et al., whose
+    encoders were first trained to classify images, the decoders then start from a ConvNet that
+    already tells digits apart.
+    """
+    x = torch.as_tensor(np.asarray(images, dtype=np.float32))
+    y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
+    if x.ndim != 4 or tuple(x.shape[1:]) != (1, CANVAS, CANVAS) or y.shape != x.shape[:1]:
+        raise ValueError(f"images must be (N, 1, {CANVAS}, {CANVAS}) and labels (N,), got {tuple(x.shape)} and "
+                         f"{tuple(y.shape)}")
+    if y.numel() == 0 or int(y.min()) < 0 or int(y.max()) > 9:
+        raise ValueError("labels must be digits 0..9")
+    batch = check_positive_int(batch, "batch")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        cnn = Captioner(len(caption_vocab()), F=check_positive_int(F, "F")).cnn
+        net = nn.Sequential(cnn, nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(F, 10))
+
+    def minibatches(gen):
+        order = torch.randperm(x.shape[0], generator=gen)
+        return [(x[order[s:s + batch]], y[order[s:s + batch]]) for s in range(0, x.shape[0], batch)]
+
+    fit(net, minibatches, lambda m, xb, yb: nn.functional.cross_entropy(m(xb), yb), epochs=epochs, lr=lr,
+        seed=seed, progress=progress, desc="encoder")
+    return {k: v.detach().clone() for k, v in cnn.state_dict().items()}
+
+
+def use_encoder(model: Captioner, state: dict, freeze: bool = True) -> Captioner:
+    """Copy the ConvNet weights ``state`` (from :func:`pretrain_encoder`) into ``model.cnn``; with
+    ``freeze`` they stop training (requires_grad False), so only the decoder learns. Returns the model."""
+    check_instance(model, "model", Captioner)
+    if not isinstance(state, dict):
+        raise ValueError(f"state must be a ConvNet state_dict (a dict), got {type(state).__name__}")
+    try:
+        model.cnn.load_state_dict(state)
+    except RuntimeError as err:
+        raise ValueError(f"state does not fit the model's ConvNet: {str(err).splitlines()[0]}") from None
+    for p in model.cnn.parameters():
+        p.requires_grad_(not freeze)
+    return model
+
+
+CAPTION_GRID = {"lr": (3e-3, 1e-2), "epochs": 3}
+"""The one tuning grid of both captioners: Adam's learning rate; every run trains ``epochs`` epochs."""
+
+
+class CaptionResult:
+    """What :func:`tune_and_repeat_captioner` returns: ``tuning`` {lr: validation accuracy on the
+    first seed}, the chosen ``lr``, ``seeds``, per seed the ``val`` and ``test`` exact-caption
+    accuracies (arrays) and the trained ``models``."""
+
+    def __init__(self, tuning, lr, seeds, val, test, models):
+        self.tuning, self.lr, self.seeds = tuning, lr, seeds
+        self.val, self.test, self.models = np.asarray(val), np.asarray(test), models
+
+
+def tune_and_repeat_captioner(make_model, images, ids, val, test, vocab: Vocab, *, grid: dict | None = None,
+                              seeds=(0, 1, 2, 3, 4), batch: int = 32, progress: bool = False) -> CaptionResult:
+    """Tune one captioner on a learning-rate grid and a validation split, then repeat over seeds.
+
+    make_model(seed) builds a fresh model. On ``seeds[0]`` every learning rate of ``grid`` (default
+    :data:`CAPTION_GRID`) trains for ``grid["epochs"]`` epochs (:func:`train_captioner`); the one whose
+    model captions most validation canvases exactly wins (the smaller on a tie); the other seeds
+    train at it. val and test: (images (N, 1, 16, 16), captions); test is only scored.
+    """
+    grid = CAPTION_GRID if grid is None else grid
+    if not isinstance(grid, dict) or set(grid) != {"lr", "epochs"} or not len(grid["lr"]):
+        raise ValueError(f"grid must be a dict with keys 'lr' (a non-empty list) and 'epochs', got {grid!r}")
+    if not callable(make_model):
+        raise ValueError(f"make_model must be a function seed -> Captioner, got {type(make_model).__name__}")
+    for split, name in ((val, "val"), (test, "test")):
+        if not isinstance(split, (tuple, list)) or len(split) != 2 or len(split[0]) != len(split[1]):
+            raise ValueError(f"{name} must be a tuple (images (N, 1, 16, 16), N captions)")
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, got none")
+
+    def run(seed, lr):
+        model = make_model(seed)
+        train_captioner(model, images, ids, epochs=grid["epochs"], batch=batch, lr=lr, seed=seed, progress=progress)
+        return model, caption_accuracy(model, *val, vocab)
+
+    runs = {lr: run(seeds[0], lr) for lr in sorted(grid["lr"])}
+    tuning = {lr: acc for lr, (_, acc) in runs.items()}
+    lr = max(sorted(tuning), key=lambda k: tuning[k])
+    done = [runs[lr]] + [run(seed, lr) for seed in seeds[1:]]
+    models = [m for m, _ in done]
+    return CaptionResult(tuning, lr, seeds, [a for _, a in done], [caption_accuracy(m, *test, vocab) for m in models],
+                         models)
 
 
 def hard_context(A, alpha, *, rng: np.random.Generator, samples: int = 1):
@@ -299,3 +408,79 @@ class SpatialTransformer(nn.Module):
         theta = self.loc(U).view(-1, 2, 3)
         grid = nn.functional.affine_grid(theta, list(U.shape), align_corners=False)
         return nn.functional.grid_sample(U, grid, align_corners=False), theta
+
+
+def rotate_images(images, angles) -> np.ndarray:
+    """Each image (N, C, H, W) turned by its angle (N,) in degrees (counter-clockwise on screen, about
+    the centre), by the numpy sampler: theta = [R(-angle) | 0]; corners that come from outside are 0."""
+    images = as_real_array(images, "images", 4, "(N, C, H, W)", dtype=np.float64)
+    angles = as_real_array(angles, "angles", 1, "(N,)", dtype=np.float64)
+    check_shape(angles, "angles", (images.shape[0],), "(N,)")
+    theta = np.stack([affine_theta(-float(a)) for a in angles])
+    return grid_sample(images, affine_grid(theta, *images.shape[2:]))
+
+
+def rotated_digits(images, labels, n: int, *, rng: np.random.Generator, max_angle: float = 60.0):
+    """``n`` digits drawn from ``images`` (M, 1, 8, 8), each turned by an angle uniform in
+    [-max_angle, max_angle] degrees. Returns (x float32 (n, 1, 8, 8), labels (n,), angles (n,))."""
+    images = as_real_array(images, "images", 4, "(M, 1, 8, 8)")
+    check_shape(images, "images", (None, 1, 8, 8), "(M, 1, 8, 8)")
+    labels = np.asarray(labels)
+    if labels.shape != images.shape[:1]:
+        raise ValueError(f"labels must have shape ({images.shape[0]},), got {labels.shape}")
+    n = check_positive_int(n, "n")
+    check_instance(rng, "rng", np.random.Generator)
+    if isinstance(max_angle, bool) or not isinstance(max_angle, (int, float)) or not 0 <= max_angle <= 180:
+        raise ValueError(f"max_angle must be a number of degrees in [0, 180], got {max_angle!r}")
+    pick = rng.integers(0, len(labels), size=n)
+    angles = rng.uniform(-max_angle, max_angle, size=n)
+    return rotate_images(images[pick], angles).astype(np.float32), labels[pick], angles
+
+
+def theta_angle(theta) -> np.ndarray:
+    """The rotation angle (degrees) of each theta (N, 2, 3): that of the rotation nearest to its 2x2 part,
+    atan2(theta_10 - theta_01, theta_00 + theta_11). For theta = [s R(a) | t] it is a; a transformer
+    that undoes a turn by a degrees samples with R(a), so its angle should follow the turn."""
+    theta = as_real_array(theta, "theta", 3, "(N, 2, 3)", dtype=np.float64)
+    check_shape(theta, "theta", (None, 2, 3), "(N, 2, 3)")
+    return np.rad2deg(np.arctan2(theta[:, 1, 0] - theta[:, 0, 1], theta[:, 0, 0] + theta[:, 1, 1]))
+
+
+class STNClassifier(nn.Module):
+    """A :class:`SpatialTransformer` in front of a linear classifier: x (N, 1, 8, 8) -> V -> scores (N, K).
+
+    The classifier is one linear layer on the 64 pixels of V, too simple to recognise a turned digit
+    by itself, so the loss pays the transformer to turn the digits back.
+    """
+
+    def __init__(self, K: int = 10, hidden: int = 32):
+        super().__init__()
+        self.stn = SpatialTransformer(8, 8, hidden=hidden)
+        self.classify = nn.Sequential(nn.Flatten(), nn.Linear(64, check_positive_int(K, "K")))
+
+    def forward(self, x):
+        """Scores (N, K) of images x (N, 1, 8, 8)."""
+        return self.classify(self.stn(x)[0])
+
+
+def _stn_loss(model, x, y):
+    return nn.functional.cross_entropy(model(x), y)
+
+
+def train_stn_classifier(model: STNClassifier, images, labels, epochs: int = 10, batch: int = 64, lr: float = 3e-3,
+                         seed: int = 0, progress: bool = True) -> list:
+    """Adam on the cross-entropy of the digit labels, through :func:`lstmlib.torchside.training.fit`
+    (minibatches of a new permutation each epoch, drawn with ``seed``; gradient norm clipped to 5).
+    Nothing tells the transformer the angles: it learns from the classifier's loss alone. Returns the losses."""
+    check_instance(model, "model", STNClassifier)
+    batch = check_positive_int(batch, "batch")
+    x = torch.as_tensor(np.asarray(images), dtype=next(model.parameters()).dtype)     # the model's precision
+    y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
+    if x.ndim != 4 or x.shape[1:] != (1, 8, 8) or y.shape != x.shape[:1]:
+        raise ValueError(f"images must be (N, 1, 8, 8) and labels (N,), got {tuple(x.shape)} and {tuple(y.shape)}")
+
+    def minibatches(gen):
+        order = torch.randperm(x.shape[0], generator=gen)
+        return [(x[order[s:s + batch]], y[order[s:s + batch]]) for s in range(0, x.shape[0], batch)]
+
+    return fit(model, minibatches, _stn_loss, epochs=epochs, lr=lr, clip=5.0, seed=seed, progress=progress)

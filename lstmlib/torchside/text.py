@@ -13,6 +13,10 @@ Three groups:
       e_t = E[w_t],   h_t = LSTM(e_t, h_{t-1}),   y = h_{len-1} W_hy + b_y   (N, K)
 
   trained by :func:`train_sentiment` on length-sorted batches (:func:`sentence_batches`).
+  Its rival :class:`BagOfWordsModel` is logistic regression on word counts with the same interface.
+  :func:`cooccurrence_embedding` makes word vectors from the training sentences alone (PPMI + SVD)
+  and :func:`copy_embedding` starts a model from them; :func:`tune_and_repeat` tunes any of these
+  models on one grid (:data:`SENTIMENT_GRID`) and one validation split, then repeats over seeds.
 * characters: :func:`train_char_lstm` trains ``torch_bridge.LSTMModel`` on one-hot characters
   with ``torch_bridge.train``; :func:`char_trace` turns it into numpy ``LSTMParams`` and runs
   ``lstm_forward`` over a text, so every gate and cell value is at hand;
@@ -47,7 +51,9 @@ from lstmlib.core.variants import CoupledLSTMParams, NoForgetLSTMParams, Peephol
 from lstmlib.core import losses as loss_fns
 
 __all__ = ["tokenize", "build_word_vocab", "encode_padded", "bag_of_words", "SentimentModel",
-           "sentence_batches", "train_sentiment", "predict_proba", "prefix_proba", "char_lm_batches",
+           "sentence_batches", "train_sentiment", "predict_proba", "prefix_proba", "BagOfWordsModel",
+           "cooccurrence_embedding", "copy_embedding", "SENTIMENT_GRID", "SentimentResult", "train_early_stopped",
+           "tune_and_repeat", "char_lm_batches",
            "CharLSTMRun", "train_char_lstm", "char_trace", "next_char_proba", "code_features", "correlations",
            "CELLS", "CellRun", "fit_cell"]
 
@@ -152,7 +158,7 @@ def train_sentiment(model: SentimentModel, batches, epochs: int = 3, lr: float =
     book's one loop (:func:`lstmlib.torchside.training.fit`: batch order shuffled by a generator
     seeded with ``seed``, CUDA when present). Returns the loss of every step.
     """
-    check_instance(model, "model", SentimentModel)
+    check_instance(model, "model", (SentimentModel, BagOfWordsModel))
     if not batches:
         raise ValueError("batches must be a non-empty list, got none")
     data = [tuple(torch.as_tensor(a) for a in b) for b in batches]
@@ -161,7 +167,7 @@ def train_sentiment(model: SentimentModel, batches, epochs: int = 3, lr: float =
 
 def predict_proba(model: SentimentModel, ids, lengths, batch: int = 2048) -> np.ndarray:
     """softmax(y) (N, K) as float64 numpy, for ids (T, N) and lengths (N,)."""
-    check_instance(model, "model", SentimentModel)
+    check_instance(model, "model", (SentimentModel, BagOfWordsModel))
     dev = next(model.parameters()).device
     ids, lengths = np.asarray(ids), np.asarray(lengths)
     out = []
@@ -180,6 +186,193 @@ def prefix_proba(model: SentimentModel, ids) -> np.ndarray:
     with torch.no_grad():
         y = model.out(model.hidden(torch.as_tensor(np.asarray(ids), device=dev)))
     return torch.softmax(y, dim=2).cpu().double().numpy()
+
+
+class BagOfWordsModel(nn.Module):
+    """Logistic regression on word counts, y = x W + b (N, K) with x (N, V) the counts of each sentence.
+
+    Computed without building x: y = sum_t W[w_t] + b, the row of W of every word summed (row 0,
+    ``<pad>``, stays zero). Same call as :class:`SentimentModel`: ``model(ids (T, N), lengths (N,))``.
+    """
+
+    def __init__(self, V: int, K: int = 2):
+        super().__init__()
+        self.weight = nn.Embedding(check_positive_int(V, "V"), check_positive_int(K, "K"), padding_idx=0)
+        with torch.no_grad():
+            self.weight.weight.zero_()                               # logistic regression starts at 0
+        self.bias = nn.Parameter(torch.zeros(K))
+
+    def forward(self, ids, lengths):
+        """Scores y (N, K); padding (id 0) adds nothing, so lengths are not needed beyond the interface."""
+        return self.weight(ids).sum(0) + self.bias
+
+
+def _one_blas_thread():
+    """BLAS on one thread for the SVD: on a busy machine, BLAS threads waiting for each other make it
+    several times slower. A no-op without threadpoolctl (which comes with scikit-learn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def cooccurrence_embedding(vocab: Vocab, token_lists, E: int = 64, window: int = 4, smoothing: float = 0.75,
+                           seed: int = 0) -> np.ndarray:
+    """Word vectors W (V, E) from co-occurrence counts of ``token_lists`` alone (no outside text).
+
+    1. C[w, c] = how often word c occurs within ``window`` words of word w (both directions).
+    2. Positive pointwise mutual information with context smoothing (Levy et al. 2015):
+       PPMI[w, c] = max(0, log(C[w, c] S / (C[w, :].sum() P_c))), P_c = C[:, c].sum() ** smoothing,
+       S = sum of P_c.
+    3. Truncated SVD PPMI ~ U_E diag(s_E) V_E^T (randomised, seeded); W = U_E sqrt(s_E).
+    4. W scaled so that its entries have standard deviation 1, the scale of torch's own
+       ``nn.Embedding`` initialisation; the rows of ``<pad>``, ``<unk>`` and of words without any
+       neighbour are 0.
+    """
+    from scipy.sparse import coo_matrix
+    from sklearn.utils.extmath import randomized_svd
+    check_instance(vocab, "vocab", Vocab)
+    E, window = check_positive_int(E, "E"), check_positive_int(window, "window")
+    if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or not 0 < smoothing <= 1:
+        raise ValueError(f"smoothing must be a number in (0, 1], got {smoothing!r}")
+    V = len(vocab)
+    if E >= V - 2:
+        raise ValueError(f"E must be smaller than the number of words V - 2 = {V - 2}, got {E}")
+    ids, _ = encode_padded(vocab, token_lists)                       # (T, N), padded with 0 after each sentence
+    r = np.concatenate([np.concatenate([ids[:-d].ravel(), ids[d:].ravel()]) for d in range(1, window + 1)])
+    c = np.concatenate([np.concatenate([ids[d:].ravel(), ids[:-d].ravel()]) for d in range(1, window + 1)])
+    keep = (r > 1) & (c > 1)                                         # neither <pad> (0) nor <unk> (1)
+    C = coo_matrix((np.ones(keep.sum()), (r[keep], c[keep])), shape=(V, V)).tocsr()
+    C.sum_duplicates()
+    row = np.asarray(C.sum(1)).ravel()
+    P_c = np.asarray(C.sum(0)).ravel() ** smoothing
+    C = C.tocoo()
+    pmi = np.log(C.data * P_c.sum() / (row[C.row] * P_c[C.col]))
+    pos = pmi > 0
+    ppmi = coo_matrix((pmi[pos], (C.row[pos], C.col[pos])), shape=(V, V)).tocsr()
+    with _one_blas_thread():
+        U, sv, _ = randomized_svd(ppmi, n_components=E, n_iter=4, random_state=seed)
+    W = U * np.sqrt(sv)                                              # (V, E)
+    W[:2] = 0.0
+    used = np.abs(W).sum(1) > 0
+    return W / W[used].std()
+
+
+def copy_embedding(model: nn.Module, W) -> nn.Module:
+    """Copy word vectors W (V, E) into ``model.embed`` (a :class:`SentimentModel`'s), row 0 (``<pad>``) kept 0.
+
+    The embedding stays trainable; returns the model.
+    """
+    check_instance(model, "model", SentimentModel)
+    W = as_real_array(W, "W", 2, "(V, E)", dtype=np.float64)
+    want = tuple(model.embed.weight.shape)
+    if W.shape != want:
+        raise ValueError(f"W must have the embedding's shape (V, E) = {want}, got {W.shape}")
+    with torch.no_grad():
+        model.embed.weight.copy_(torch.as_tensor(W, dtype=model.embed.weight.dtype))
+        model.embed.weight[0] = 0.0
+    return model
+
+
+SENTIMENT_GRID = {"lr": (3e-3, 1e-2), "epochs": 6}
+"""The one tuning grid of every sentiment model: Adam's learning rate, and up to ``epochs`` epochs
+with the epoch picked by validation accuracy (early stopping)."""
+
+
+def _accuracy(model, data) -> float:
+    ids, lengths, labels = data
+    return float(np.mean(predict_proba(model, ids, lengths).argmax(1) == np.asarray(labels)))
+
+
+def _check_split(data, name):
+    if not isinstance(data, (tuple, list)) or len(data) != 3:
+        raise ValueError(f"{name} must be a tuple (ids (T, N), lengths (N,), labels (N,)), got {type(data).__name__}")
+    ids, lengths, labels = (np.asarray(a) for a in data)
+    if ids.ndim != 2 or lengths.shape != (ids.shape[1],) or labels.shape != lengths.shape:
+        raise ValueError(f"{name}: ids must be (T, N), lengths and labels (N,), got {ids.shape}, "
+                         f"{lengths.shape}, {labels.shape}")
+    return ids, lengths, labels
+
+
+def train_early_stopped(model: nn.Module, batches, val, *, lr: float, epochs: int, seed: int = 0,
+                        progress: bool = False) -> tuple:
+    """:func:`train_sentiment` for ``epochs`` epochs, measuring the accuracy on ``val`` after each;
+    the model is given back with the weights of its best epoch (the first one on a tie).
+
+    val: (ids (T, N), lengths (N,), labels (N,)). Returns (model, best epoch (1-based), the
+    validation accuracy after every epoch).
+    """
+    val = _check_split(val, "val")
+    epochs = check_positive_int(epochs, "epochs")
+    curve, best = [], {}
+
+    def measure(epoch, m):
+        curve.append(_accuracy(m, val))
+        if curve[-1] > max(curve[:-1], default=-1.0):
+            best["state"] = {k: v.detach().clone() for k, v in m.state_dict().items()}
+        return {"val": curve[-1]}
+
+    data = [tuple(torch.as_tensor(a) for a in b) for b in batches]
+    check_instance(model, "model", (SentimentModel, BagOfWordsModel))
+    fit(model, data, _sentiment_loss, epochs=epochs, lr=lr, clip=5.0, seed=seed, progress=progress,
+        after_epoch=measure)
+    model.load_state_dict(best["state"])
+    return model, int(np.argmax(curve)) + 1, curve
+
+
+@dataclass(frozen=True, eq=False)
+class SentimentResult:
+    """What :func:`tune_and_repeat` returns.
+
+    tuning: {lr: (best epoch, validation accuracy)} on the first seed; lr: the chosen one;
+    seeds, epochs, val, test: per seed, the epoch picked by validation, and the validation and
+    test accuracy of that epoch's weights; models: the trained models, one per seed.
+    """
+    tuning: dict
+    lr: float
+    seeds: tuple
+    epochs: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    models: list
+
+
+def tune_and_repeat(make_model, batches, val, test, *, grid: dict | None = None, seeds=(0, 1, 2, 3, 4),
+                    progress: bool = False) -> SentimentResult:
+    """Tune on one grid and one validation split, then repeat over seeds; the same for every model.
+
+    make_model(seed) builds a fresh model (its initialisation drawn from ``seed``). On ``seeds[0]``,
+    every learning rate of ``grid`` (default :data:`SENTIMENT_GRID`) is trained for
+    ``grid["epochs"]`` epochs with :func:`train_early_stopped`; the learning rate with the best
+    validation accuracy wins (the smaller one on a tie). Every other seed trains at that learning
+    rate, again keeping its best epoch on ``val``. ``test`` (same form as ``val``) is only scored.
+    """
+    grid = SENTIMENT_GRID if grid is None else grid
+    if not isinstance(grid, dict) or set(grid) != {"lr", "epochs"} or not len(grid["lr"]):
+        raise ValueError(f"grid must be a dict with keys 'lr' (a non-empty list) and 'epochs', got {grid!r}")
+    if not callable(make_model):
+        raise ValueError(f"make_model must be a function seed -> model, got {type(make_model).__name__}")
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, got none")
+    test = _check_split(test, "test")
+    runs, tuning = {}, {}
+    for lr in sorted(grid["lr"]):
+        model, epoch, curve = train_early_stopped(make_model(seeds[0]), batches, val, lr=lr,
+                                                  epochs=grid["epochs"], seed=seeds[0], progress=progress)
+        runs[lr], tuning[lr] = (model, epoch, max(curve)), (epoch, max(curve))
+    lr = max(sorted(tuning), key=lambda k: tuning[k][1])           # first (smallest) lr among the best
+    models, epochs, vals = [runs[lr][0]], [runs[lr][1]], [runs[lr][2]]
+    for seed in seeds[1:]:
+        model, epoch, curve = train_early_stopped(make_model(seed), batches, val, lr=lr, epochs=grid["epochs"],
+                                                  seed=seed, progress=progress)
+        models.append(model)
+        epochs.append(epoch)
+        vals.append(max(curve))
+    return SentimentResult(tuning, lr, seeds, np.array(epochs), np.array(vals),
+                           np.array([_accuracy(m, test) for m in models]), models)
 
 
 # ---------------------------------------------------------------------------- characters
