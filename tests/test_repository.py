@@ -53,3 +53,16 @@ def test_nothing_reads_outside_the_repository():
                 if OUTSIDE.search(line) and path.name != "test_repository.py":
                     hits.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert not hits, "code that reaches outside the repository:\n" + "\n".join(hits)
+
+
+def test_bibliography_parses_and_every_cited_key_exists():
+    """references.bib is read by pybtex (a lost brace breaks the whole build), and every {cite} key in the
+    book's sources names an entry."""
+    import re
+    from pybtex.database import parse_file
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    cited = set()
+    for path in list((ROOT / "book").rglob("*.nbsrc")) + list((ROOT / "book").rglob("*.md")):
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", path.read_text()):
+            cited.update(k.strip() for k in group.split(","))
+    assert cited and not cited - set(entries), sorted(cited - set(entries))
