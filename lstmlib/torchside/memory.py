@@ -78,17 +78,19 @@ def with_forget_bias(params: LSTMParams, value: float) -> LSTMParams:
 class Recipe:
     """How one model is initialised and trained, apart from the budget (steps, batch, optimiser, lr).
 
-    kind: "rnn", "gru" or "lstm".
-    gate_bias: the initial bias of the gate that decides how much of the old state is kept,
-        in every unit (None: torch's default, uniform around 0). LSTM: the forget-gate bias b_f,
-        c_t = f_t * c_{t-1} + ... (Gers et al. 2000; Jozefowicz et al. 2015). GRU: the update-gate
-        bias b_z. lstmlib's GRU and torch.nn.GRU both write h_t = (1 - z_t) * n_t + z_t * h_{t-1},
-        so z_t multiplies the old state, and a *positive* b_z makes a fresh GRU keep it.
-    recurrent_init: "default" (torch's uniform), "identity" (W_hh = I and zero biases: the
-        IRNN of Le et al. 2015) or "orthogonal" (W_hh a random orthogonal matrix, Saxe et al. 2014);
-        the last two for the RNN only.
-    activation: "tanh" or "relu" (the RNN only; IRNN uses relu).
-    clip: the largest global gradient norm (Pascanu et al. 2013); None: no clipping.
+    Fields::
+
+        kind: "rnn", "gru" or "lstm".
+        gate_bias: the initial bias of the gate that decides how much of the old state is kept,
+            in every unit (None: torch's default, uniform around 0). LSTM: the forget-gate bias b_f,
+            c_t = f_t * c_{t-1} + ... (Gers et al. 2000; Jozefowicz et al. 2015). GRU: the update-gate
+            bias b_z. lstmlib's GRU and torch.nn.GRU both write h_t = (1 - z_t) * n_t + z_t * h_{t-1},
+            so z_t multiplies the old state, and a *positive* b_z makes a fresh GRU keep it.
+        recurrent_init: "default" (torch's uniform), "identity" (W_hh = I and zero biases: the
+            IRNN of Le et al. 2015) or "orthogonal" (W_hh a random orthogonal matrix, Saxe et al. 2014);
+            the last two for the RNN only.
+        activation: "tanh" or "relu" (the RNN only; IRNN uses relu).
+        clip: the largest global gradient norm (Pascanu et al. 2013); None: no clipping.
     """
     kind: str
     gate_bias: float | None = None
