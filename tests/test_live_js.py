@@ -159,3 +159,95 @@ def test_pixels_can_be_drawn_with_the_keyboard(page):
                           "document.activeElement.dataset.v]")
     assert after[:2] == ["1", "1"] and float(after[2]) == -float(focused[2])
     assert before is not None and page.errors == []
+
+
+# -- the LSTM stepper ------------------------------------------------------------------------------
+
+from lstmlib.lectures.scalar_lstm import parse_sequence, scalar_lstm, unrolled  # noqa: E402
+from lstmlib.viz.lstm_figures import step_equations  # noqa: E402
+from lstmlib.widgets.lstm_stepper import PRESET_SEQUENCES, stepper_live_config  # noqa: E402
+
+FIELDS = ("f", "i", "g", "o", "c", "h", "a_f", "a_i", "a_g", "a_o", "tanh_c", "h_prev", "c_prev")
+
+
+@pytest.fixture(scope="module")
+def stepper(browser):
+    p = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    models = {"hand-set cell": scalar_lstm(), "other": scalar_lstm(W_xf=0.25, b_o=-1.5, W_hy=2.0, b_y=0.5)}
+    html = live_widget_html("lstm_stepper", stepper_live_config(models, PRESET_SEQUENCES), title="stepper")
+    p.set_content(f"<html><head><style>{(STATIC / 'lstmlib-book.css').read_text()}</style></head>"
+                  f"<body><article>{html}</article></body></html>")
+    p.add_script_tag(content=(STATIC / "lstmlib-live.js").read_text())
+    p.errors = errors
+    yield p
+    p.close()
+
+
+def test_js_lstm_equals_lstmlib_on_random_cells_and_sequences(stepper):
+    rng = np.random.default_rng(11)
+    names = [f"{w}{q}" for q in "figo" for w in ("W_x", "W_h", "b_")]
+    cases = []
+    for k in range(40):
+        w = {n: float(v) for n, v in zip(names, rng.normal(scale=3, size=12))}
+        if k % 2:
+            w.update(W_hy=float(rng.normal()), b_y=float(rng.normal()))
+        xs = rng.uniform(-10, 10, size=int(rng.integers(1, 13))).tolist()
+        cases.append((w, xs))
+    got = stepper.evaluate("cases => cases.map(c => window.lstmlibLive.lstm.unrolled(c[0], c[1]))",
+                           [[w, xs] for w, xs in cases])
+    worst = 0.0
+    for (w, xs), g in zip(cases, got):
+        tr = unrolled(scalar_lstm(**w), xs)
+        for q in FIELDS + (("y",) if "W_hy" in w else ()):
+            want = np.asarray(getattr(tr, q), dtype=float).ravel()
+            worst = max(worst, float(np.max(np.abs(np.array(g[q]) - want))))
+    print(f"JS LSTM vs lstmlib: max abs difference {worst:.3g} over {len(cases)} cells and sequences")
+    assert worst <= TOL
+
+
+def test_js_sequence_parser_agrees_with_lstmlib(stepper):
+    for text in ["1, 0, 0", " -0.5 ;2,", "1e-3, 4", "1, x", "", "11", ",".join(["1"] * 13), "1.5.2"]:
+        try:
+            want = parse_sequence(text).tolist()
+        except ValueError:
+            want = None
+        got = stepper.evaluate("t => { try { return window.lstmlibLive.lstm.parseSequence(t, 12); } "
+                               "catch (e) { return null; } }", text)
+        assert got == want, text
+
+
+def test_reader_types_a_sequence_and_edits_a_weight(stepper):
+    root = stepper.locator(".lstmlib-stepper")
+    root.locator("select[aria-label='cell']").select_option("other")
+    box = root.locator("input.lstmlib-seq")
+    box.fill("0.5, -2, 3, 0.25, 1")
+    box.press("Enter")
+    w = root.locator("input[data-name='W_hg']")
+    w.fill("-0.75")
+    w.press("Tab")
+    slider = root.locator("input[type=range]")
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowRight")
+    params = scalar_lstm(W_xf=0.25, b_o=-1.5, W_hy=2.0, b_y=0.5, W_hg=-0.75)
+    tr = unrolled(params, [0.5, -2, 3, 0.25, 1])
+    cells = stepper.evaluate("""Array.from(document.querySelectorAll('.lstmlib-steps td'))
+        .map(td => [td.dataset.q, +td.dataset.t, td.dataset.v])""")
+    checked = 0
+    for q, t, v in cells:
+        if q == "x" or t > 3:
+            assert q == "x" or v == "", (q, t, v)                # later steps are not shown yet
+            continue
+        assert abs(float(v) - float(np.asarray(getattr(tr, q)).ravel()[t])) <= TOL, (q, t)
+        checked += 1
+    assert checked == 4 * 7                                      # f i g o c h y at t = 0..3
+    eq = root.locator(".lstmlib-equations").inner_text()
+    want = [line.replace("_", "") for line in step_equations(params, tr, 3)]
+    assert eq.count("\n") + 1 == len(want)
+    assert f"{tr.c[3].item():.3f}" in eq and f"{tr.h[3].item():.3f}" in eq
+    box.fill("1, two")
+    box.press("Enter")
+    assert "must be a number" in root.locator(".lstmlib-error").inner_text()
+    assert stepper.errors == []

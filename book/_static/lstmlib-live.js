@@ -333,6 +333,197 @@
     draw();
   };
 
+  // ---------------------------------------------------------------- scalar LSTM (lstmlib.core.lstm, D = H = 1)
+  var GATES = ['f', 'i', 'g', 'o'];
+
+  /* sigma(a), in the form chosen by the sign of a (lstmlib.core.base.sigmoid). */
+  function sigmoid(a) {
+    var e = Math.exp(-Math.abs(a));
+    return a >= 0 ? 1 / (1 + e) : e / (1 + e);
+  }
+
+  /* "1, -0.5, 2" -> [1, -0.5, 2]; the rules of lstmlib.lectures.scalar_lstm.parse_sequence. */
+  function parseSequence(text, maxSteps) {
+    var parts = String(text).replace(/;/g, ',').replace(/\u2212/g, '-').split(',').map(function (p) { return p.trim(); });
+    if (!parts.some(function (p) { return p !== ''; })) throw new Error('type at least one number, e.g. 1, 0, 0');
+    var out = [];
+    parts.forEach(function (p) {
+      if (p === '') return;
+      var v = Number(p);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(p) || !isFinite(v))
+        throw new Error('every entry must be a number separated by commas, got \'' + p + '\'');
+      out.push(v);
+    });
+    if (out.length > (maxSteps || 12)) throw new Error('the sequence may have at most ' + (maxSteps || 12) + ' numbers, got ' + out.length);
+    out.forEach(function (v) { if (Math.abs(v) > 10) throw new Error('keep the inputs in [-10, 10], got ' + v); });
+    return out;
+  }
+
+  /* The trace of a scalar LSTM over xs from h_{-1} = c_{-1} = 0 (lstmlib.lectures.scalar_lstm.unrolled). */
+  function lstmUnrolled(w, xs) {
+    var tr = {x: [], h_prev: [], c_prev: [], a_f: [], a_i: [], a_g: [], a_o: [], f: [], i: [], g: [], o: [],
+              c: [], tanh_c: [], h: [], y: []};
+    var h = 0, c = 0;
+    xs.forEach(function (x) {
+      var a = {};
+      GATES.forEach(function (q) { a[q] = x * w['W_x' + q] + h * w['W_h' + q] + w['b_' + q]; });
+      var f = sigmoid(a.f), i = sigmoid(a.i), g = Math.tanh(a.g), o = sigmoid(a.o);
+      var cNew = f * c + i * g, tc = Math.tanh(cNew), hNew = o * tc;
+      tr.x.push(x); tr.h_prev.push(h); tr.c_prev.push(c);
+      tr.a_f.push(a.f); tr.a_i.push(a.i); tr.a_g.push(a.g); tr.a_o.push(a.o);
+      tr.f.push(f); tr.i.push(i); tr.g.push(g); tr.o.push(o); tr.c.push(cNew); tr.tanh_c.push(tc); tr.h.push(hNew);
+      if (w.W_hy !== undefined && w.W_hy !== null) tr.y.push(hNew * w.W_hy + w.b_y);
+      h = hNew; c = cNew;
+    });
+    return tr;
+  }
+
+  function n3(v, d) {                       /* lstmlib.viz.lstm_figures._n: negatives in parentheses */
+    var s = v.toFixed(d === undefined ? 3 : d);
+    if (s === '-0.000' || s === '-0.00') s = s.slice(1);
+    return (v < 0 && s.charAt(0) === '-') ? '(' + s.replace('-', '\u2212') + ')' : s;
+  }
+
+  /* The equations of step t with the numbers substituted (lstmlib.viz.lstm_figures.step_equations). */
+  function stepEquations(w, tr, t) {
+    var act = {f: '\u03c3', i: '\u03c3', g: 'tanh', o: '\u03c3'}, lines = [], x = tr.x[t];
+    var sub = function (q, k) { return q + '<sub>' + k + '</sub>'; };
+    GATES.forEach(function (q) {
+      lines.push(sub(q, t) + ' = ' + act[q] + '(x<sub>' + t + '</sub> W<sub>x' + q + '</sub> + h<sub>' + (t - 1) +
+                 '</sub> W<sub>h' + q + '</sub> + b<sub>' + q + '</sub>) = ' + act[q] + '(' + n3(x) + '\u00b7' +
+                 n3(w['W_x' + q], 2) + ' + ' + n3(tr.h_prev[t]) + '\u00b7' + n3(w['W_h' + q], 2) + ' + ' +
+                 n3(w['b_' + q], 2) + ') = ' + act[q] + '(' + tr['a_' + q][t].toFixed(3) + ') = ' + tr[q][t].toFixed(3));
+    });
+    lines.push(sub('c', t) + ' = ' + sub('f', t) + ' ' + sub('c', t - 1) + ' + ' + sub('i', t) + ' ' + sub('g', t) +
+               ' = ' + n3(tr.f[t]) + '\u00b7' + n3(tr.c_prev[t]) + ' + ' + n3(tr.i[t]) + '\u00b7' + n3(tr.g[t]) +
+               ' = ' + tr.c[t].toFixed(3));
+    lines.push(sub('h', t) + ' = ' + sub('o', t) + ' tanh(' + sub('c', t) + ') = ' + n3(tr.o[t]) + '\u00b7tanh(' +
+               n3(tr.c[t]) + ') = ' + n3(tr.o[t]) + '\u00b7' + n3(tr.tanh_c[t]) + ' = ' + tr.h[t].toFixed(3));
+    if (tr.y.length) lines.push(sub('y', t) + ' = ' + sub('h', t) + ' W<sub>hy</sub> + b<sub>y</sub> = ' + n3(tr.h[t]) +
+                                '\u00b7' + n3(w.W_hy, 2) + ' + ' + n3(w.b_y, 2) + ' = ' + tr.y[t].toFixed(3));
+    return lines;
+  }
+
+  L.lstm = {sigmoid: sigmoid, parseSequence: parseSequence, unrolled: lstmUnrolled, stepEquations: stepEquations};
+
+  // ---------------------------------------------------------------- the LSTM stepper widget
+  L.widgets.lstm_stepper = function (root, cfg) {
+    var models = cfg.models, names = Object.keys(models);
+    var st = {model: names[0], w: Object.assign({}, models[names[0]]), text: cfg.sequence, xs: null, t: 0};
+    var colours = cfg.colours || {};
+    root.innerHTML = '';
+    root.classList.add('lstmlib-stepper');
+    var msg = el('div', {'class': 'lstmlib-error', role: 'alert'});
+    var controls = el('div', {'class': 'lstmlib-controls'});
+    controls.appendChild(select('cell', names.map(function (k) { return [k, k]; }), st.model, function (v) {
+      st.model = v; st.w = Object.assign({}, models[v]); showWeights(); draw();
+    }));
+    var seqPresets = Object.keys(cfg.sequences).map(function (k) { return [k, cfg.sequences[k]]; });
+    controls.appendChild(select('preset input', seqPresets, cfg.sequence, function (v) {
+      seqBox.value = v; st.text = v; draw();
+    }));
+    var seqBox = el('input', {type: 'text', value: cfg.sequence, 'aria-label': 'input sequence x, numbers separated by commas',
+                              'class': 'lstmlib-seq', inputmode: 'decimal'});
+    seqBox.addEventListener('change', function () { st.text = seqBox.value; draw(); });
+    seqBox.addEventListener('keydown', function (e) { if (e.key === 'Enter') { st.text = seqBox.value; draw(); } });
+    var seqRow = el('label', {'class': 'lstmlib-control lstmlib-seqrow'}, [document.createTextNode('x = '), seqBox]);
+    var slider = el('input', {type: 'range', min: 0, max: 3, step: 1, value: 0, 'aria-label': 'step t'});
+    var prev = el('button', {type: 'button', 'class': 'lstmlib-btn', 'aria-label': 'previous step', text: '\u25c0'});
+    var next = el('button', {type: 'button', 'class': 'lstmlib-btn', 'aria-label': 'next step', text: '\u25b6'});
+    var where = el('span', {'class': 'lstmlib-where', 'aria-live': 'polite'});
+    slider.addEventListener('input', function () { st.t = parseInt(slider.value, 10); draw(); });
+    prev.addEventListener('click', function () { st.t = Math.max(0, st.t - 1); draw(); });
+    next.addEventListener('click', function () { st.t = st.t + 1; draw(); });
+    var posRow = el('div', {'class': 'lstmlib-controls lstmlib-position'}, [el('span', {text: 'step t'}), prev, slider, next, where]);
+
+    // the cell's weights, editable: rows f, i, g, o; columns W_x, W_h, b
+    var wbox = el('div', {'class': 'lstmlib-weights', role: 'group', 'aria-label': 'weights of the cell, editable'});
+    var head = ['', 'W<sub>x\u00b7</sub>', 'W<sub>h\u00b7</sub>', 'b<sub>\u00b7</sub>'];
+    head.forEach(function (h) { var c = el('div', {'class': 'lstmlib-whead'}); c.innerHTML = h; wbox.appendChild(c); });
+    var winputs = [];
+    GATES.forEach(function (q) {
+      var lab = el('div', {'class': 'lstmlib-whead', text: q});
+      if (colours[q]) lab.style.color = colours[q];
+      wbox.appendChild(lab);
+      ['W_x' + q, 'W_h' + q, 'b_' + q].forEach(function (name) {
+        var inp = el('input', {type: 'text', inputmode: 'decimal', 'class': 'lstmlib-input', 'data-name': name,
+                               'aria-label': 'weight ' + name});
+        inp.addEventListener('change', function () {
+          var raw = inp.value.replace('\u2212', '-').trim(), v = Number(raw);
+          if (raw === '' || !isFinite(v)) {
+            msg.textContent = '\u26a0 weight ' + name + ' must be a number, got "' + inp.value + '"';
+            inp.setAttribute('aria-invalid', 'true'); return;
+          }
+          inp.removeAttribute('aria-invalid');
+          st.w[name] = v; draw();
+        });
+        winputs.push(inp); wbox.appendChild(inp);
+      });
+    });
+    function showWeights() { winputs.forEach(function (inp) { inp.value = String(st.w[inp.dataset.name]); }); }
+    var reset = el('button', {type: 'button', 'class': 'lstmlib-btn', text: 'reset weights'});
+    reset.addEventListener('click', function () { st.w = Object.assign({}, models[st.model]); showWeights(); draw(); });
+
+    var table = el('table', {'class': 'lstmlib-steps'});
+    var eqs = el('div', {'class': 'lstmlib-equations', 'aria-live': 'polite'});
+    var title = el('div', {'class': 'lstmlib-headline'});
+    root.appendChild(controls); root.appendChild(seqRow); root.appendChild(posRow); root.appendChild(msg);
+    var body = el('div', {'class': 'lstmlib-panels'}, [
+      el('figure', {'class': 'lstmlib-panel'}, [el('figcaption', {text: 'every step up to t (rows: time)'}), table]),
+      el('figure', {'class': 'lstmlib-panel'}, [el('figcaption', {text: 'weights of the cell (type to edit)'}), wbox, reset])]);
+    root.appendChild(title); root.appendChild(body);
+    root.appendChild(el('figure', {'class': 'lstmlib-panel'}, [el('figcaption', {text: 'the equations of step t'}), eqs]));
+
+    function shade(q, v) {                   /* gates in [0, 1]: their colour's opacity; c, h, x: diverging */
+      if (q === 'f' || q === 'i' || q === 'o') return {bg: 'rgba(0,0,0,0)', bar: v};
+      return colour(Math.max(-1, Math.min(1, v)));
+    }
+
+    function draw() {
+      msg.textContent = '';
+      try { st.xs = parseSequence(st.text, cfg.max_steps); seqBox.removeAttribute('aria-invalid'); }
+      catch (err) { msg.textContent = '\u26a0 ' + err.message; seqBox.setAttribute('aria-invalid', 'true'); if (!st.xs) return; }
+      var T = st.xs.length, tr = lstmUnrolled(st.w, st.xs);
+      st.t = Math.max(0, Math.min(T - 1, st.t));
+      slider.max = T - 1; slider.value = st.t;
+      where.textContent = 't = ' + st.t + ' of 0..' + (T - 1);
+      slider.setAttribute('aria-valuetext', where.textContent);
+      title.textContent = st.model + ': step t = ' + st.t;
+      var cols = ['x', 'f', 'i', 'g', 'o', 'c', 'h'].concat(tr.y.length ? ['y'] : []);
+      table.innerHTML = '';
+      var thead = el('tr', {}, [el('th', {text: 't', scope: 'col'})]);
+      cols.forEach(function (q) {
+        var th = el('th', {scope: 'col'}); th.innerHTML = q + '<sub>t</sub>';
+        if (colours[q]) th.style.color = colours[q];
+        thead.appendChild(th);
+      });
+      table.appendChild(thead);
+      for (var k = 0; k < T; k++) {
+        var row = el('tr', {'class': k === st.t ? 'lstmlib-now' : (k > st.t ? 'lstmlib-later' : '')},
+                     [el('th', {text: String(k), scope: 'row'})]);
+        cols.forEach(function (q) {
+          var v = tr[q][k], shown = q === 'x' || k <= st.t;
+          var td = el('td', {'data-q': q, 'data-t': k, 'data-v': shown ? String(v) : ''});
+          td.textContent = shown ? fmt(v, q === 'x' ? 2 : 3) : '?';
+          if (shown && q !== 'x') {
+            var c = shade(q, v);
+            if (c.bar !== undefined) td.style.background = 'linear-gradient(90deg, ' + (colours[q] || '#888') +
+                '55 ' + (100 * v).toFixed(1) + '%, transparent ' + (100 * v).toFixed(1) + '%)';
+            else { td.style.background = c.bg; td.style.color = c.fg; }
+          }
+          row.appendChild(td);
+        });
+        table.appendChild(row);
+      }
+      eqs.innerHTML = stepEquations(st.w, tr, st.t).map(function (line) {
+        return '<div class="lstmlib-eq">' + line + '</div>';
+      }).join('');
+    }
+    root.lstmlib = {state: st, draw: draw};
+    showWeights();
+    draw();
+  };
+
   // ---------------------------------------------------------------- start every widget of the page
   function start() {
     var nodes = document.querySelectorAll('div.lstmlib-live[data-widget]');
