@@ -47,7 +47,7 @@ def _first_txt(first) -> str:
     return f"{first:.2e}" if np.isfinite(first) and first > 0 else ("0 (underflow)" if first == 0 else "overflow")
 
 
-_COLOURS = {"RNN": (PALETTE["h"], "#7f7f7f"), "LSTM": (PALETTE["c"], PALETTE["f"]), "GRU": (PALETTE["g"],)}
+_COLOURS = {"RNN": (PALETTE["h"], "#e377c2"), "LSTM": (PALETTE["c"], PALETTE["f"]), "GRU": (PALETTE["g"],)}
 
 
 def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), compare=()) -> go.Figure:
@@ -82,11 +82,14 @@ def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), 
     vals = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves] + [pred[np.isfinite(pred) & (pred > 0)]])
     lo, hi = np.log10(vals.min()), np.log10(vals.max())
     name = _setup_name(*setups[0])
-    head = f"{name}, rho = {rho:g}, T = {T}" if not compare else f"{len(setups)} networks, rho = {rho:g}, T = {T}"
+    if compare:                     # the legend gives each network's ||dL/dh_0||
+        text = f"{len(setups)} networks, rho = {rho:g}, T = {T}<br>prediction rho^(T-1) = {pred[0]:.2e}"
+    else:
+        text = (f"{name}, rho = {rho:g}, T = {T}<br>||dL/dh_0|| = {_first_txt(curves[0][0])}, "
+                f"rho^(T-1) = {pred[0]:.2e}")
     fig = go.Figure(traces)
     fig.update_layout(
-        title=dict(text=f"{head}:<br>||dL/dh_0|| = {_first_txt(curves[0][0])} ({name}), "
-                        f"rho^(T-1) = {pred[0]:.2e}", font=dict(size=14)),
+        title=dict(text=text, font=dict(size=14), pad=dict(t=14)),
         xaxis=dict(title="k (time step)", range=[-0.5, T - 0.5]),
         yaxis=dict(title="||dL/dh_k||  (log scale)", type="log", range=[lo - 0.5, hi + 0.5], exponentformat="e"),
         height=420 + 22 * len(traces), margin=dict(l=70, r=20, t=70, b=70 + 22 * len(traces)),
