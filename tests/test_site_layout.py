@@ -57,6 +57,7 @@ def test_flagship_widgets_are_legible(browser, server, name, width):
     target = page.locator(".lstmlib-live").first if name != "gradients" else \
         page.locator("div.plotly-graph-div").filter(has=page.locator(".slider-rail-rect")).first
     target.scroll_into_view_if_needed()
+    page.add_style_tag(content=".bd-header, .skip-link, .header-article, .bd-header-article { visibility: hidden !important; }")
     target.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
     box = target.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"{name} is wider than the screen"

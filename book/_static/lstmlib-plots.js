@@ -4,7 +4,8 @@
  * <script type="text/x-lstmlib-plot"> and adds this file (deferred) only to pages that have a figure.
  * After the page is shown, this loads plotly's cartesian bundle from the book's own _static folder,
  * then runs the figures' scripts in page order with the book's toolbar settings (no links to any online
- * service, no plotly logo) and gives every figure a text alternative (aria-label) from its title.
+ * service, no plotly logo), gives every figure a text alternative (aria-label) from its title, and makes
+ * the sliders and buttons of the static widgets operable from the keyboard.
  * window.lstmlibPlots (a Promise) resolves once every figure is drawn.
  */
 (function () {
@@ -34,12 +35,48 @@
     gd.setAttribute('aria-label', text.replace(/\s+/g, ' ').trim());
   }
 
+  /* Keyboard for the static widgets (explorable's sliders and buttons are drawn in SVG, which a keyboard
+     cannot reach): the figure takes the focus; left/right move the first slider, up/down the second,
+     the digit keys 1-9 press the buttons of the first row, Shift + digit those of the second row. */
+  function keyboard(gd) {
+    var lay = gd.layout || {}, sliders = lay.sliders || [], menus = lay.updatemenus || [];
+    if (!sliders.length && !menus.length) return;
+    gd.tabIndex = 0;
+    var help = [];
+    if (sliders.length) help.push('left and right arrow keys move the slider' + (sliders.length > 1 ? ', up and down the second one' : ''));
+    if (menus.length) help.push('keys 1 to ' + Math.min(9, menus[0].buttons.length) + ' press the buttons' +
+                                (menus.length > 1 ? ' (with Shift: the second row)' : ''));
+    gd.setAttribute('aria-label', (gd.getAttribute('aria-label') || '') + ' Keyboard: ' + help.join('; ') + '.');
+    gd.addEventListener('keydown', function (e) {
+      var k = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowDown: [1, -1], ArrowUp: [1, 1]}[e.key];
+      if (k && sliders[k[0]]) {
+        var sl = gd.layout.sliders[k[0]], n = sl.steps.length, a = Math.max(0, Math.min(n - 1, (sl.active || 0) + k[1]));
+        e.preventDefault();
+        if (a === sl.active) return;
+        var upd = {}; upd['sliders[' + k[0] + '].active'] = a;
+        window.Plotly.relayout(gd, upd);
+        gd.emit('plotly_sliderchange', {slider: sl, step: sl.steps[a], previousActive: sl.active});
+        return;
+      }
+      var m = /^Digit([1-9])$/.exec(e.code || '');
+      var row = e.shiftKey ? 1 : 0;
+      if (m && menus[row]) {
+        var b = parseInt(m[1], 10) - 1, menu = gd.layout.updatemenus[row];
+        if (b >= menu.buttons.length) return;
+        e.preventDefault();
+        var u = {}; u['updatemenus[' + row + '].active'] = b;
+        window.Plotly.relayout(gd, u);
+        gd.emit('plotly_buttonclicked', {menu: menu, button: menu.buttons[b], active: b});
+      }
+    });
+  }
+
   function patch(Plotly) {
     if (Plotly.__lstmlib) return;
     var newPlot = Plotly.newPlot;
     Plotly.newPlot = function (gd, data, layout, config) {
       var cfg = Object.assign({}, config || {}, BOOK_CONFIG);
-      return newPlot.call(Plotly, gd, data, layout, cfg).then(function (div) { describe(div); return div; });
+      return newPlot.call(Plotly, gd, data, layout, cfg).then(function (div) { describe(div); keyboard(div); return div; });
     };
     Plotly.__lstmlib = true;
   }
