@@ -71,11 +71,41 @@
     });
   }
 
+  /* A title longer than the figure is wide (a phone) is broken into lines at spaces. */
+  function wrapTitle(gd, layout) {
+    var t = layout && layout.title, text = t && (typeof t === 'string' ? t : t.text);
+    if (!text || typeof text !== 'string') return;
+    var size = (t.font && t.font.size) || 17, room = Math.max(120, (gd.clientWidth || window.innerWidth) - 40);
+    var perLine = Math.floor(room / (0.55 * size));
+    var lines = text.split('<br>').map(function (line) {
+      var plain = line.replace(/<[^>]+>/g, '');
+      if (plain.length <= perLine || /<(?!\/?(b|i|sub|sup)>)/.test(line)) return line;
+      var out = [], cur = '';
+      line.split(' ').forEach(function (w) {
+        if (cur && (cur + ' ' + w).replace(/<[^>]+>/g, '').length > perLine) { out.push(cur); cur = w; }
+        else cur = cur ? cur + ' ' + w : w;
+      });
+      if (cur) out.push(cur);
+      return out.join('<br>');
+    });
+    var wrapped = lines.join('<br>');
+    if (wrapped === text) return;
+    if (typeof t === 'string') layout.title = {text: wrapped}; else t.text = wrapped;
+    var extra = (wrapped.split('<br>').length - text.split('<br>').length) * size * 1.3;
+    layout.margin = Object.assign({}, layout.margin || {});
+    layout.margin.t = (layout.margin.t === undefined ? 100 : layout.margin.t) + extra;
+  }
+
   function patch(Plotly) {
     if (Plotly.__lstmlib) return;
     var newPlot = Plotly.newPlot;
     Plotly.newPlot = function (gd, data, layout, config) {
       var cfg = Object.assign({}, config || {}, BOOK_CONFIG);
+      // A title placed under a row of buttons (lstmlib.widgets.explorable) keeps a few pixels from them.
+      var t = layout && layout.title;
+      if (layout && layout.updatemenus && layout.updatemenus.length && t && typeof t === 'object' &&
+          t.yref === 'container' && !t.pad) t.pad = {t: 8};
+      wrapTitle(typeof gd === 'string' ? document.getElementById(gd) : gd, layout);
       return newPlot.call(Plotly, gd, data, layout, cfg).then(function (div) { describe(div); keyboard(div); return div; });
     };
     Plotly.__lstmlib = true;
