@@ -48,7 +48,9 @@ def test_exploding_values_do_not_break_the_figure():
 
 def test_static_frames():
     fig, script = gradient_explorer().static_figure()
-    assert len(fig["frames"]) == len(STATIC_RHOS) * len(STATIC_TS) * len(STATIC_SETUPS) == 60
+    assert len(fig["frames"]) == len(STATIC_RHOS) * len(STATIC_TS) == 12
+    assert len(fig["data"]) == len(STATIC_SETUPS) + 1                      # every model overlaid, and rho^k
+    assert fig["layout"]["legend"]["y"] < 0                                  # the legend sits under the plot
     assert "plotly_sliderchange" in script
 
 
@@ -61,3 +63,24 @@ def test_setup_picker_value():
     assert parse_setup(w.value) == ("LSTM", "tanh", 2.0)
     with pytest.raises(ValueError, match="setup must be"):
         parse_setup("LSTM")
+
+
+def test_overlay_draws_each_setup_with_its_own_curve():
+    fig = render_gradients(0.9, 30, "LSTM, b_f = 3", compare=["RNN, tanh", ("GRU", "tanh", 0.0)])
+    assert len(fig.data) == 4
+    np.testing.assert_allclose(np.array(fig.data[3].y, float), gradient_norm_curve("GRU", 0.9, 30), rtol=1e-3)
+    np.testing.assert_allclose(np.array(fig.data[0].y, float),
+                               gradient_norm_curve("LSTM", 0.9, 30, forget_bias=3.0), rtol=1e-3)
+    assert "3 networks" in fig.layout.title.text
+    with pytest.raises(ValueError, match="compare"):
+        render_gradients(0.9, 30, compare="GRU")
+
+
+def test_compare_picker_drives_the_live_widget():
+    from lstmlib.widgets.gradients import ComparePicker
+    ex = gradient_explorer()
+    box = ex.widget()
+    picker = next(c for c in box.children if isinstance(c, ComparePicker))
+    picker.boxes["GRU"].value = False
+    assert "GRU" not in ex.values["compare"] and ex.last_error is None
+    assert len(ex.figure().data) == 2 + len(ex.values["compare"])

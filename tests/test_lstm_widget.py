@@ -101,3 +101,19 @@ def test_pipes_and_valves():
     assert "forget valve<br>f = 1.00" in texts and "memory valve<br>i = 0.25" in texts
     with pytest.raises(ValueError, match="f must be in"):
         pipes_and_valves(f=1.5)
+
+
+def test_book_build_shows_the_browser_stepper(monkeypatch):
+    import html as H
+    import json
+    import re
+    from lstmlib.lectures.scalar_lstm import scalar_lstm
+    from lstmlib.widgets.lstm_stepper import lstm_stepper, stepper_live_config, PRESET_SEQUENCES
+    monkeypatch.setenv("LSTMLIB_BOOK", "1")
+    cell = scalar_lstm(W_hg=2.2222222, W_hy=1.0, b_y=0.0)
+    page = lstm_stepper({"a": scalar_lstm(), "b": cell})._repr_mimebundle_()["text/html"]
+    assert 'data-widget="lstm_stepper"' in page
+    cfg = json.loads(H.unescape(re.search(r'data-config="([^"]*)"', page).group(1)))
+    assert cfg == stepper_live_config({"a": scalar_lstm(), "b": cell}, PRESET_SEQUENCES)
+    assert cfg["models"]["b"]["W_hg"] == 2.222 and cfg["models"]["b"]["W_hy"] == 1.0   # 4 significant digits
+    assert "W_hy" not in cfg["models"]["a"] and cfg["sequence"] == "1, 0, 0, 0"

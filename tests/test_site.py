@@ -7,6 +7,7 @@ size budget; dragging a slider of a static widget changes its figure.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest_site import SITE, browser, build_book, server  # noqa: F401  (fixtures are used by name)
@@ -33,13 +34,17 @@ def open_page(browser, server, page_path: Path):
             if not r.url.startswith((server, "data:", "blob:", "about:")) else None)
     url = f"{server}/{page_path.relative_to(SITE).as_posix()}"
     page.goto(url, wait_until="networkidle")
+    page.evaluate("window.lstmlibPlots ? window.lstmlibPlots.then(() => true) : true")   # every figure drawn
     page.wait_for_timeout(300)
     return page, errors, foreign
 
 
 def test_site_was_built(build_book):
     assert (SITE / "index.html").exists()
-    assert (SITE / "_static" / "plotly.min.js").exists()
+    assert (SITE / "_static" / "plotly" / "plotly-cartesian.min.js").exists()
+    assert "MIT" in (SITE / "_static" / "plotly" / "LICENSE").read_text()
+    assert not (SITE / "_static" / "plotly.min.js").exists()            # the full bundle is not served
+    assert (SITE / "_static" / "lstmlib-live.js").exists()
     assert (SITE / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert len(pages()) >= 5
 
@@ -60,8 +65,36 @@ def test_page_sizes(build_book):
     assert not big, f"pages over {PAGE_BUDGET} bytes: {big}"
 
 
+def test_plotly_only_where_there_are_figures(build_book):
+    """Pages without a figure load no plotly.js; pages with one load it deferred, after the first paint."""
+    with_figs = 0
+    for p in pages():
+        html = p.read_text(encoding="utf-8")
+        name = p.relative_to(SITE).as_posix()
+        has_fig = "plotly-graph-div" in html
+        assert bool(re.search(r'<script[^>]*src="[^"]*lstmlib-plots\.js', html)) == has_fig, name
+        assert not re.search(r'<script[^>]*src="[^"]*plotly[^"]*\.js', html), f"{name}: plotly.js in <head>"
+        if has_fig:
+            with_figs += 1
+            assert re.search(r'<script defer="defer" src="[./]*_static/lstmlib-plots\.js', html), name
+            assert not re.search(r"<script>\s*window\.PLOTLYENV", html), f"{name}: a figure script runs inline"
+        live_js = bool(re.search(r'<script[^>]*src="[^"]*lstmlib-live\.js', html))
+        assert ('<div class="lstmlib-live"' in html) == live_js, name
+    assert with_figs >= 10
+
+
+BUNDLE_TRACES = """() => Object.keys(Plotly.PlotSchema.get().traces)"""
+FIGURE_FACTS = """() => Array.from(document.querySelectorAll('div.plotly-graph-div')).map(gd => ({
+    id: gd.id, types: (gd.data || []).map(t => t.type || 'scatter'), label: gd.getAttribute('aria-label') || '',
+    role: gd.getAttribute('role'), cloud: !!(gd._context && (gd._context.showSendToCloud || gd._context.showLink ||
+    gd._context.showEditInChartStudio || gd._context.displaylogo)),
+    links: gd.querySelectorAll('.modebar-btn[data-title*="Chart Studio"], .modebar-btn[data-title*="Share"], '
+                               + 'a[href*="plot.ly"], a[href*="chart-studio"], .modebar-btn--logo').length}))"""
+
+
 def test_every_page_renders(browser, server):
     problems = []
+    bundle = None
     for path in pages():
         page, errors, foreign = open_page(browser, server, path)
         name = path.relative_to(SITE).as_posix()
@@ -69,6 +102,16 @@ def test_every_page_renders(browser, server):
         n_drawn = page.locator("div.plotly-graph-div .main-svg").count()
         if n_div and n_drawn < n_div:
             problems.append(f"{name}: {n_div - n_drawn // 2} plotly figure(s) not drawn")
+        if n_div:
+            bundle = bundle or set(page.evaluate(BUNDLE_TRACES))
+            for fig in page.evaluate(FIGURE_FACTS):
+                missing = set(fig["types"]) - bundle
+                if missing:
+                    problems.append(f"{name} #{fig['id']}: trace types {missing} are not in plotly's cartesian bundle")
+                if fig["role"] != "img" or len(fig["label"]) < 20:
+                    problems.append(f"{name} #{fig['id']}: no text alternative (aria-label)")
+                if fig["cloud"] or fig["links"]:
+                    problems.append(f"{name} #{fig['id']}: the toolbar offers an online service or the plotly logo")
         broken = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0)"
                                ".map(i => i.src)")
         problems += [f"{name}: JavaScript error: {e}" for e in errors]
@@ -99,6 +142,20 @@ def test_dragging_a_static_slider_changes_the_figure(browser, server):
     after = page.evaluate(read)
     assert errors == []
     assert after != before, "the figure did not change when the slider was dragged"
+
+
+def test_static_widgets_work_from_the_keyboard(browser, server):
+    page, errors, _ = open_page(browser, server, SITE / "book" / "front" / "interactive.html")
+    div = page.locator("div.plotly-graph-div").filter(has=page.locator(".slider-rail-rect")).first
+    div_id = div.get_attribute("id")
+    read = f"JSON.stringify(document.getElementById('{div_id}').data.map(t => t.y))"
+    assert div.get_attribute("tabindex") == "0" and "arrow keys" in div.get_attribute("aria-label")
+    before = page.evaluate(read)
+    div.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert page.evaluate(read) != before, "the right arrow key did not move the slider"
+    assert errors == []
 
 
 def test_colab_launch_buttons_open_the_notebooks(build_book):

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from lstmlib.core import conv
-from lstmlib.widgets.xo import (STATIC_POSITIONS, FilterBox, PixelGrid, parse_filter, render_xo, xo_explorer,
-                                xo_images)
+from lstmlib.widgets.xo import (FilterBox, PixelGrid, parse_filter, render_xo, xo_explorer, xo_images,
+                                xo_live_config, xo_state)
 from lstmlib import data
 
 
@@ -17,7 +17,7 @@ def test_updates_positions_images_filters():
     fig = ex.figure(position=48)
     pooled = np.array(fig.data[5].z, dtype=float)
     m = conv.conv2d_mean(xo_images()["tricky X"], np.eye(3))
-    np.testing.assert_allclose(pooled, np.round(conv.max_pool(conv.relu(m)), 3))
+    np.testing.assert_allclose(pooled, conv.max_pool(conv.relu(m)))
 
 
 @pytest.mark.parametrize("bad", ["1 2; 3 4", "1 2 3; 4 five 6; 7 8 9", "", np.ones((2, 3)), [[1, None, 1]] * 3])
@@ -40,14 +40,43 @@ def test_render_shows_the_window_and_its_mean():
     fig = render_xo("X", "diagonal \\", 24)                 # row 3, column 3: the slide's window
     np.testing.assert_array_equal(fig.data[2].z, [[1, 1, -1], [1, 1, 1], [-1, 1, 1]])
     assert "5/9 = 0.56" in fig.layout.title.text
-    assert np.array(fig.data[3].z, dtype=float)[3, 3] == pytest.approx(0.556)
+    assert np.array(fig.data[3].z, dtype=float)[3, 3] == pytest.approx(5 / 9)
     np.testing.assert_array_equal(parse_filter("diagonal /"), data.lecture_filters()["diagonal /"])
 
 
-def test_static_figure_frames():
-    fig, script = xo_explorer().static_figure()
-    assert len(fig["frames"]) == 4 * 3 * len(STATIC_POSITIONS)
-    assert "plotly_sliderchange" in script
+def test_book_build_shows_the_browser_widget(monkeypatch):
+    import json, html as H, re
+    monkeypatch.setenv("LSTMLIB_BOOK", "1")
+    bundle = xo_explorer()._repr_mimebundle_()
+    page = bundle["text/html"]
+    assert 'class="lstmlib-live" data-widget="xo"' in page and "plotly" not in page.lower()
+    cfg = json.loads(H.unescape(re.search(r'data-config="([^"]*)"', page).group(1)))
+    assert cfg == xo_live_config()
+    assert set(cfg["images"]) == set(xo_images()) and len(cfg["filters"]) == 3
+
+
+@pytest.mark.parametrize("S, P, n", [(1, 0, 7), (1, 1, 9), (1, 2, 11), (2, 0, 4), (2, 1, 5), (3, 0, 3)])
+def test_stride_and_padding(S, P, n):
+    x, f = xo_images()["X"], data.lecture_filters()["X"]
+    st = xo_state(x, "X", n * n - 1, S, P)
+    assert st["n"] == n and st["padded"].shape == (9 + 2 * P,) * 2
+    np.testing.assert_array_equal(st["map"], conv.conv2d_mean(x, f, S, P))
+    np.testing.assert_array_equal(st["pool"], conv.max_pool(conv.relu(conv.conv2d_mean(x, f, S, P))))
+    fig = render_xo(x, "X", 0, S, P)
+    assert f"W' = 1 + (9 - 3 + 2*{P})/{S} = {n}" in fig.layout.title.text
+    assert np.array(fig.data[3].z, dtype=float).shape == (n, n)          # the full grid, empty cells NaN
+    with pytest.raises(ValueError, match="position"):
+        xo_state(x, "X", n * n, S, P)
+
+
+def test_refused_stride_is_a_message_and_the_slider_follows():
+    ex = xo_explorer()
+    box = ex.widget()
+    assert ex.update(stride=3, padding=1) is False and "not" in ex.last_error
+    assert ex.update(padding=0) is True
+    slider = next(c for c in box.children if c.__class__.__name__ == "IntSlider")
+    assert slider.max == 8 and slider.value == 0                           # 3x3 positions at S=3
+    assert ex.update(stride=1) and slider.max == 48
 
 
 def test_live_grid_toggles_a_pixel():

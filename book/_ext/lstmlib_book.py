@@ -5,20 +5,32 @@
   without plotly.js, and ``lstmlib.widgets`` emits static sliders.
 * Serves MathJax from the ``django-static-mathjax`` wheel as ``_static/mathjax``
   (``mathjax_path`` in ``_config.yml`` points there).
-* Serves the plotly.js that ships inside the installed ``plotly`` package as
-  ``_static/plotly.min.js`` and loads it on every page: one local copy for the
-  whole site, no CDN.
+* Serves plotly's cartesian bundle (``book/_static/plotly/``, vendored from npm, the same
+  plotly.js version as the ``plotly`` package) and loads it only on pages that have a figure,
+  after the first paint: each figure's inline script becomes ``<script type="text/x-lstmlib-plot">``
+  and ``_static/lstmlib-plots.js`` (deferred) runs them once plotly.js has arrived, with the book's
+  toolbar settings and a text alternative for each figure.
+* Serves ``_static/lstmlib-live.js`` (widgets computed in the browser) on pages that have one, and
+  ``_static/lstmlib-book.css`` on every page. No CDN anywhere.
 """
 import os
+import re
 import shutil
 from pathlib import Path
 
 os.environ["LSTMLIB_BOOK"] = "1"
 
 
-def _plotly_js() -> Path:
-    import plotly
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+STATIC = Path(__file__).resolve().parents[1] / "_static"     # book/_static: the book's own JS and CSS
+ASSETS = ["lstmlib-live.js", "lstmlib-plots.js", "lstmlib-book.css", "plotly/plotly-cartesian.min.js",
+          "plotly/LICENSE", "plotly/README.md"]
+_PLOT_SCRIPT = re.compile(r"<script>(\s*window\.PLOTLYENV\s*=)")
+
+
+def defer_figures(body: str) -> str:
+    """Turn the inline scripts that draw plotly figures into ``text/x-lstmlib-plot`` scripts
+    (run later by ``lstmlib-plots.js``); every other script is left alone."""
+    return _PLOT_SCRIPT.sub(r'<script type="text/x-lstmlib-plot">\1', body)
 
 
 def _mathjax_dir() -> Path:
@@ -31,15 +43,24 @@ def _copy_assets(app, exception):
     if exception is None and app.builder.format == "html":
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_plotly_js(), static / "plotly.min.js")
+        for name in ASSETS:
+            (static / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(STATIC / name, static / name)
         target = static / "mathjax"
         if not (target / "tex-chtml.js").exists():
             shutil.copytree(_mathjax_dir(), target, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("sre", "*.map"))
 
 
-def _drop_remote_scripts(app, pagename, templatename, context, doctree):
-    """sphinx-thebe (bundled with Jupyter Book) writes a CDN URL into every page; we use no thebe."""
+def _page_scripts(app, pagename, templatename, context, doctree):
+    """Per page: plotly only where there is a figure (deferred), the live widgets' script only where there
+    is one; and no thebe: sphinx-thebe (bundled with Jupyter Book) writes a CDN URL into every page."""
+    body = context.get("body", "")
+    if "PLOTLYENV" in body:
+        context["body"] = defer_figures(body)
+        app.add_js_file("lstmlib-plots.js", loading_method="defer")    # appends to context["script_files"]
+    if 'class="lstmlib-live"' in body:
+        app.add_js_file("lstmlib-live.js", loading_method="defer")
     scripts = context.get("script_files", [])
     context["script_files"] = [s for s in scripts if "thebe" not in str(s)
                                and "unpkg.com" not in getattr(s, "attributes", {}).get("body", "")]
@@ -67,7 +88,7 @@ def _docstring_blocks(app, what, name, obj, options, lines):
 
 def setup(app):
     app.connect("autodoc-process-docstring", _docstring_blocks)
-    app.add_js_file("plotly.min.js")
+    app.add_css_file("lstmlib-book.css")
     app.connect("build-finished", _copy_assets)
-    app.connect("html-page-context", _drop_remote_scripts)
+    app.connect("html-page-context", _page_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

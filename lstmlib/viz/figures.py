@@ -4,9 +4,9 @@ Two jobs:
 
 1. ``to_static_html(fig)`` turns a figure into a ``<div>`` plus a script that
    draws it with the page's ``Plotly`` object. plotly.js itself is *not*
-   inlined: the built book serves one local ``plotly.min.js`` for every page
-   (see ``book/_ext/lstmlib_book.py``), so each page stays small and works
-   offline.
+   inlined: the built book serves one local copy of plotly's cartesian bundle,
+   loaded after the first paint and only by pages with a figure (see
+   ``book/_ext/lstmlib_book.py``), so each page stays small and works offline.
 2. ``use_book_style()``, called once in each notebook, sets the book's template
    and JSON engine and, while the book is being built (environment variable
    ``LSTMLIB_BOOK=1``, set by the book's Sphinx extension and by the test suite),

@@ -69,9 +69,11 @@ def unrolled_figure(x_labels, h, y_labels, step: int, view: str = "unrolled") ->
                      showgrid=False, zeroline=False)
     fig.update_yaxes(range=[-0.5, 2.5], tickvals=[0, 1, 2], ticktext=["x", "h", "y"], showgrid=False,
                      zeroline=False)
-    fig.update_layout(height=380, margin=dict(l=40, r=20, t=50, b=40),
+    # The legend sits in the bottom margin, between the t= labels and anything a widget puts below
+    # the figure (explorable's slider starts margin.b pixels under the plot).
+    fig.update_layout(height=400, margin=dict(l=40, r=20, t=50, b=80),
                       title=f"{'Unrolled' if view == 'unrolled' else 'Folded'} RNN, step t = {step}",
-                      legend=dict(orientation="h", y=-0.15))
+                      legend=dict(orientation="h", x=0, y=-0.1, yanchor="top"))
     return fig
 
 

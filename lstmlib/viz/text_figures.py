@@ -43,7 +43,7 @@ def coloured_text(values, chars, *, width: int = 600) -> str:
     """HTML of the first ``width`` characters, each on a background coloured by its value (T,).
 
     values: one number per character of ``chars`` (a string or T strings). Blue for positive
-    values, red for negative, opacity ``|value| / max |value|`` over all T values (shown or not);
+    values, red for negative, opacity abs(value) / max abs(value) over all T values (shown or not);
     a newline is drawn as a return arrow and breaks the line.
     """
     width = check_positive_int(width, "width")

@@ -31,7 +31,7 @@ import plotly.graph_objects as go
 
 from lstmlib.viz.figures import in_book_build, rounded, to_static_html, StaticHTML
 
-__all__ = ["Control", "Explorable", "explorable", "MAX_STATES", "error_html"]
+__all__ = ["Control", "Explorable", "explorable", "MAX_STATES", "error_html", "live_widget_html"]
 
 MAX_STATES = 800  # precomputed states in one static figure (keeps pages < 300 KB)
 ROW_PX, SLIDER_PX = 40, 80  # height of a row of buttons and of a slider in the static figure
@@ -111,6 +111,8 @@ class Explorable:
     """What :func:`explorable` returns: displays itself, and can be driven by code.
 
     ``update(**values)`` sets controls and re-renders (what a reader's click does);
+    ``live_html``, when set, returns the HTML of a widget that computes in the reader's browser
+    (see :func:`live_widget_html`); the static book shows it instead of precomputed frames;
     ``last_error`` holds the message of the last rejected input; ``timings``
     holds the seconds each live update took (the benchmark reads them).
     """
@@ -120,6 +122,7 @@ class Explorable:
     values: dict = field(default_factory=dict)
     last_error: str | None = None
     timings: list[float] = field(default_factory=list)
+    live_html: Callable[[], str] | None = None
     _widget: Any = None
     _out: Any = None
     _msg: Any = None
@@ -184,6 +187,8 @@ class Explorable:
             # No live widget here: its state would be saved into the page (~100 KB) for
             # nothing, since a static page has no kernel. tests/ exercise the live side.
             self.update()
+            if self.live_html is not None:
+                return StaticHTML(self.live_html(), text=self.title or "Live widget")._repr_mimebundle_()
             fig, script = self.static_figure()
             return StaticHTML(to_static_html(fig, post_script=script))._repr_mimebundle_()
         box = self.widget()
@@ -213,6 +218,24 @@ def _unwrap(c: Control, v):
         if lab == v:
             return val
     return v
+
+
+def live_widget_html(widget: str, config: dict, title: str = "", description: str = "") -> str:
+    """HTML of a widget computed in the reader's browser by the book's ``_static/lstmlib-live.js``.
+
+    widget: name of the JavaScript widget (a key of ``lstmlibLive.widgets``); config: its JSON settings.
+    The page loads the script only where such a ``<div class="lstmlib-live">`` occurs
+    (``book/_ext/lstmlib_book.py``). Without JavaScript the reader sees ``description``.
+    """
+    if not isinstance(widget, str) or not widget.isidentifier():
+        raise ValueError(f"widget must be the name of a JavaScript widget (an identifier), got {widget!r}")
+    if not isinstance(config, dict):
+        raise ValueError(f"config must be a dict, got {type(config).__name__}")
+    data = html.escape(json.dumps(config, separators=(",", ":"), sort_keys=True), quote=True)
+    head = f'<p class="lstmlib-live-title"><b>{html.escape(title)}</b></p>' if title else ""
+    return (f'<section class="lstmlib-live-box" aria-label="{html.escape(title or widget, quote=True)}">{head}'
+            f'<div class="lstmlib-live" data-widget="{widget}" data-config="{data}">'
+            f'<p class="lstmlib-live-fallback">{html.escape(description)}</p></div></section>')
 
 
 def explorable(render: Callable[..., go.Figure], controls: Sequence[Control], title: str = "") -> Explorable:

@@ -11,8 +11,9 @@ diag(1 - h_t^2) <= 1, so the norm can only fall faster; the LSTM adds the path t
 cell state, whose factor is the forget gate f_t (about sigma(b_f)), not rho.
 
 Controls: rho (spectral radius), T, and the model (RNN tanh / linear, LSTM with a chosen
-forget-gate bias b_f, GRU). Live: sliders for rho and T, any b_f. Static book: 6 values of
-rho x 2 of T x 5 models = 60 precomputed states.
+forget-gate bias b_f, GRU), several overlaid at once. Live: sliders for rho and T, any b_f,
+check boxes for the models to compare. Static book: 6 values of rho x 2 of T = 12 precomputed
+states, all five models overlaid (click a legend entry to hide or show a curve).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from lstmlib.lectures.vanishing import MODELS, _check_T, _check_rho, gradient_no
 from lstmlib.lectures.vanishing import parse_setup
 from lstmlib.lectures.vanishing import STATIC_SETUPS
 
-__all__ = ["STATIC_RHOS", "STATIC_TS", "render_gradients", "SetupPicker", "gradient_explorer"]
+__all__ = ["STATIC_RHOS", "STATIC_TS", "render_gradients", "SetupPicker", "ComparePicker", "gradient_explorer"]
 
 STATIC_RHOS = [0.5, 0.8, 0.9, 1.0, 1.1, 1.25]
 STATIC_TS = [20, 50]
@@ -38,32 +39,61 @@ def _positive_or_none(v):
     return [float(a) if np.isfinite(a) and a > 0 else None for a in v]
 
 
-def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0)) -> go.Figure:
-    """||dL/dh_k|| against k (log axis) beside rho^(T-1-k)."""
-    model, activation, bf = parse_setup(setup)
+def _setup_name(model, activation, bf) -> str:
+    return {"RNN": f"RNN ({activation})", "LSTM": f"LSTM (b_f = {bf:g})", "GRU": "GRU"}[model]
+
+
+def _first_txt(first) -> str:
+    return f"{first:.2e}" if np.isfinite(first) and first > 0 else ("0 (underflow)" if first == 0 else "overflow")
+
+
+_COLOURS = {"RNN": (PALETTE["h"], "#e377c2"), "LSTM": (PALETTE["c"], PALETTE["f"]), "GRU": (PALETTE["g"],)}
+
+
+def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), compare=()) -> go.Figure:
+    """||dL/dh_k|| against k (log axis) beside rho^(T-1-k), for ``setup`` and every setup in ``compare``.
+
+    setup: (model, activation, forget_bias) or a label of ``STATIC_SETUPS``; compare: more of them,
+    drawn on the same axes (traces: setup, the prediction, then compare in order). The legend sits
+    under the plot, off the curves; clicking an entry hides or shows that curve.
+    """
     rho, T = _check_rho(rho), _check_T(T)
-    norms = gradient_norm_curve(model, rho, T, activation, bf)
+    if isinstance(compare, (str, bytes)) or not isinstance(compare, (tuple, list)):
+        raise ValueError(f"compare must be a list of setups (labels or (model, activation, forget_bias)), "
+                         f"got {compare!r}")
+    setups = [parse_setup(setup)] + [parse_setup(c) for c in compare]
     k = np.arange(T)
     with np.errstate(over="ignore", under="ignore"):
         pred = rho ** (T - 1.0 - k)
-    name = {"RNN": f"RNN ({activation})", "LSTM": f"LSTM (b_f = {bf:g})", "GRU": "GRU"}[model]
-    colour = {"RNN": PALETTE["h"], "LSTM": PALETTE["c"], "GRU": PALETTE["g"]}[model]
-    fig = go.Figure([
-        go.Scatter(x=k, y=_positive_or_none(norms), mode="lines+markers", name=f"{name}: ||dL/dh_k||",
-                   line=dict(color=colour, width=3), marker=dict(size=5)),
-        go.Scatter(x=k, y=_positive_or_none(pred), mode="lines", name="prediction rho^(T-1-k)",
-                   line=dict(color=PALETTE["x"], dash="dash")),
-    ])
-    vals = np.concatenate([norms[np.isfinite(norms) & (norms > 0)], pred[np.isfinite(pred) & (pred > 0)]])
+    traces, curves, used = [], [], {}
+    for n, (model, activation, bf) in enumerate(setups):
+        norms = gradient_norm_curve(model, rho, T, activation, bf)
+        curves.append(norms)
+        shade = _COLOURS[model][used.get(model, 0) % len(_COLOURS[model])]
+        used[model] = used.get(model, 0) + 1
+        traces.append(go.Scatter(x=k, y=_positive_or_none(norms), mode="lines+markers",
+                                 name=f"{_setup_name(model, activation, bf)}: ||dL/dh_0|| = {_first_txt(norms[0])}",
+                                 line=dict(color=shade, width=3 if n == 0 else 2,
+                                           dash=None if activation == "tanh" else "dot"),
+                                 marker=dict(size=5 if n == 0 else 3)))
+        if n == 0:
+            traces.append(go.Scatter(x=k, y=_positive_or_none(pred), mode="lines", name="prediction rho^(T-1-k)",
+                                     line=dict(color=PALETTE["x"], dash="dash")))
+    vals = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves] + [pred[np.isfinite(pred) & (pred > 0)]])
     lo, hi = np.log10(vals.min()), np.log10(vals.max())
-    first = norms[0]
-    first_txt = f"{first:.2e}" if np.isfinite(first) and first > 0 else ("0 (underflow)" if first == 0 else "overflow")
+    name = _setup_name(*setups[0])
+    if compare:                     # the legend gives each network's ||dL/dh_0||
+        text = f"{len(setups)} networks, rho = {rho:g}, T = {T}<br>prediction rho^(T-1) = {pred[0]:.2e}"
+    else:
+        text = (f"{name}, rho = {rho:g}, T = {T}<br>||dL/dh_0|| = {_first_txt(curves[0][0])}, "
+                f"rho^(T-1) = {pred[0]:.2e}")
+    fig = go.Figure(traces)
     fig.update_layout(
-        title=dict(text=f"{name}, rho = {rho:g}, T = {T}: ||dL/dh_0|| = {first_txt}, "
-                        f"rho^(T-1) = {pred[0]:.2e}", font=dict(size=14)),
+        title=dict(text=text, font=dict(size=14), pad=dict(t=14)),
         xaxis=dict(title="k (time step)", range=[-0.5, T - 0.5]),
         yaxis=dict(title="||dL/dh_k||  (log scale)", type="log", range=[lo - 0.5, hi + 0.5], exponentformat="e"),
-        height=420, margin=dict(l=70, r=20, t=60, b=50), legend=dict(x=0.01, y=0.01, bgcolor="rgba(255,255,255,0.7)"))
+        height=420 + 22 * len(traces), margin=dict(l=70, r=20, t=70, b=70 + 22 * len(traces)),
+        legend=dict(orientation="v", x=0, xanchor="left", y=-0.18, yanchor="top", bgcolor="rgba(0,0,0,0)"))
     return fig
 
 
@@ -86,13 +116,41 @@ class SetupPicker(W.HBox):
         self.value = (self.model.value, self.activation.value, float(self.forget_bias.value))
 
 
+class ComparePicker(W.VBox):
+    """Live control: which of the ``STATIC_SETUPS`` to overlay (check boxes). Its ``value`` trait is
+    the tuple of the checked labels."""
+    value = traitlets.Any()
+
+    def __init__(self, checked=None):
+        checked = list(STATIC_SETUPS)[1:] if checked is None else list(checked)
+        self.boxes = {lab: W.Checkbox(value=lab in checked, description=lab, indent=False,
+                                      layout=W.Layout(width="auto"))
+                      for lab in STATIC_SETUPS}
+        for b in self.boxes.values():
+            b.observe(self._changed, names="value")
+        super().__init__([W.HTML("compare with:"), W.HBox(list(self.boxes.values()),
+                                                          layout=W.Layout(flex_flow="row wrap"))])
+        self._changed(None)
+
+    def _changed(self, change):
+        self.value = tuple(lab for lab, b in self.boxes.items() if b.value)
+
+
 def gradient_explorer() -> Explorable:
-    """The explorable 'watch gradient norms vanish' (see the module docstring)."""
+    """The explorable 'watch gradient norms vanish' (see the module docstring).
+
+    Static book: rho x T sliders/buttons over 12 precomputed states, the five ``STATIC_SETUPS``
+    overlaid (legend entries toggle curves). Live: any rho, T, your own model (``SetupPicker``)
+    and check boxes for the others (``ComparePicker``).
+    """
+    labels = list(STATIC_SETUPS)
     return explorable(render_gradients, [
         Control("rho", STATIC_RHOS, default=0.9, label="spectral radius rho",
                 live=lambda: W.FloatSlider(value=0.9, min=0.1, max=2.0, step=0.05, description="rho",
                                            continuous_update=True)),
         Control("T", STATIC_TS, default=50, label="T", kind="buttons",
                 live=lambda: W.IntSlider(value=50, min=2, max=200, description="T", continuous_update=True)),
-        Control("setup", STATIC_SETUPS, label="model", kind="buttons", live=SetupPicker),
+        Control("setup", STATIC_SETUPS, label="model", kind="buttons", live=SetupPicker, static=False),
+        Control("compare", {"the other four": tuple(labels[1:])}, label="compare", static=False,
+                live=ComparePicker),
     ], title="Watch gradient norms vanish: ||dL/dh_k|| for a loss at the last step")

@@ -11,8 +11,9 @@ numbers substituted:
     c_t = f_t c_{t-1} + i_t g_t,   h_t = o_t tanh(c_t)
 
 Live: type any sequence of 1 to 12 numbers separated by commas (bad input -> a message),
-pick the cell (hand-set or trained), move t. Static book: 3 preset sequences x 2 cells x
-4 steps = 24 states.
+pick the cell (hand-set or trained), move t. Static book: the same in the reader's browser
+(``book/_static/lstmlib-live.js``, widget "lstm_stepper"): type the sequence, edit the cell's
+twelve weights, move t; tests/test_live_js.py checks its numbers against ``unrolled`` to 1e-12.
 
 Also here: the hand-set cell, the CS 615 form [x, h] W (weights stacked by rows), and a
 scalar LSTM trained on "remember the first element" with ``torch_bridge``.
@@ -26,14 +27,14 @@ import numpy as np
 import plotly.graph_objects as go
 import traitlets
 
-from lstmlib.viz.figures import PALETTE
+from lstmlib.viz.figures import PALETTE, SIGNIFICANT
 from lstmlib.core.lstm import GATES, LSTMParams
-from lstmlib.widgets.explorable import Control, Explorable, explorable
+from lstmlib.widgets.explorable import Control, Explorable, explorable, live_widget_html
 from lstmlib.lectures.scalar_lstm import scalar_lstm, unrolled
 from lstmlib.viz.lstm_figures import step_equations
 from lstmlib.lectures.scalar_lstm import MAX_STEPS, parse_sequence
 
-__all__ = ["render_lstm_steps", "PRESET_SEQUENCES", "lstm_stepper"]
+__all__ = ["render_lstm_steps", "PRESET_SEQUENCES", "lstm_stepper", "stepper_live_config"]
 
 
 PRESET_SEQUENCES = {"1, 0, 0, 0": [1.0, 0.0, 0.0, 0.0], "1, -1, 0.5, 2": [1.0, -1.0, 0.5, 2.0],
@@ -92,7 +93,7 @@ def render_lstm_steps(params: LSTMParams, sequence=(1.0, 0.0, 0.0, 0.0), t: int 
         title=dict(text=f"{name + ': ' if name else ''}step t = {t}{note}", font=dict(size=14)),
         shapes=shapes, annotations=ann, height=560, plot_bgcolor="white", font=dict(size=12),
         margin=dict(l=10, r=10, t=40, b=10),
-        xaxis=dict(visible=False, range=[-1.0, width - 0.4]),
+        xaxis=dict(visible=False, range=[-1.0, width + 0.25]),        # room for the last c_k, h_k labels
         yaxis=dict(visible=False, range=[-2.45, 1.5]))
     return fig
 
@@ -132,13 +133,36 @@ def lstm_stepper(models: dict | None = None, sequences: dict | None = None) -> E
         return render_lstm_steps(model, sequence, t, name=names.get(id(model), ""))
 
     first = next(iter(sequences))
-    return explorable(render, [
+    ex = explorable(render, [
         Control("sequence", sequences, kind="buttons", label="input",
                 live=lambda: _SequenceBox(first if first in PRESET_SEQUENCES else next(iter(PRESET_SEQUENCES)))),
         Control("model", models, kind="buttons", label="cell"),
         Control("t", list(range(T)), label="t",
                 live=lambda: W.IntSlider(value=0, min=0, max=MAX_STEPS - 1, description="t", continuous_update=True)),
     ], title="Step through an unrolled LSTM: f, i, g, o, c, h at every step")
+    ex.live_html = lambda: live_widget_html(
+        "lstm_stepper", stepper_live_config(models, sequences), title=ex.title,
+        description="A scalar LSTM reading a short sequence: the gates, the cell state and the hidden state at "
+                    "every step, and the equations of one step with the numbers in. This widget needs JavaScript.")
+    return ex
+
+
+def _weights(params: LSTMParams) -> dict:
+    """The scalar weights by name, rounded to the book's 4 significant digits (``lstmlib.viz.figures``):
+    the browser widget computes with these, so its stored page is the same on every CPU."""
+    names = [f"{w}{q}" for q in GATES for w in ("W_x", "W_h", "b_")]
+    if params.W_hy is not None:
+        names += ["W_hy", "b_y"]
+    return {n: float(f"{float(getattr(params, n).ravel()[0]):.{SIGNIFICANT}g}") for n in names}
+
+
+def stepper_live_config(models: dict, sequences: dict) -> dict:
+    """The settings of the browser version of the stepper (``lstmlib-live.js``, widget "lstm_stepper"):
+    each cell's weights (``_weights``), the preset sequences as text, the palette."""
+    texts = {label: ", ".join(f"{v:g}" for v in parse_sequence(seq)) for label, seq in sequences.items()}
+    return dict(models={label: _weights(p) for label, p in models.items()}, sequences=texts,
+                sequence=next(iter(texts.values())), max_steps=MAX_STEPS,
+                colours={q: PALETTE[q] for q in ("f", "i", "g", "o", "c", "h", "x", "y")})
 
 
 # ---------------------------------------------------------------- the CS 615 form

@@ -2,13 +2,14 @@
 
 ``xo_explorer()`` shows, for one position of the 3x3 window on a 9x9 image:
 the image with the window drawn on it, the filter, the 9 element-wise products,
-the feature map computed so far (mean of the products, stride 1, no padding),
-its ReLU and the 2x2 max-pooled map (ceil mode, 7x7 -> 4x4).
+the feature map computed so far (mean of the products, stride S, zero padding P,
+W' = 1 + (W - F + 2P)/S), its ReLU and the 2x2 max-pooled map (ceil mode, 7x7 -> 4x4).
 
 Live (Jupyter, Colab): draw the image on a 9x9 grid of toggle buttons
 (``PixelGrid``), type any 3x3 filter (``FilterBox``; a bad filter shows a
-message), move the window with a slider. Static book: buttons and sliders over
-precomputed states (4 images x 3 filters x 10 window positions).
+message), choose stride and padding, move the window with a slider. Static book:
+the same widget in JavaScript (``book/_static/lstmlib-live.js``, checked against
+:func:`xo_state` by tests/test_live_js.py): click pixels, type the filter, all positions.
 """
 from __future__ import annotations
 
@@ -17,17 +18,16 @@ import plotly.graph_objects as go
 import traitlets
 import ipywidgets as W
 
-from lstmlib.core.conv import conv2d_mean, feature_map_size, window_products
+from lstmlib.core.conv import conv2d_mean, feature_map_size, window_products, zero_pad
 from lstmlib.data.lectures import lecture_filters
 from lstmlib.data.xo import o_image, rotate_image, shift_image, tricky_x_image, x_image
-from lstmlib.core.validate import as_float_array
-from lstmlib.widgets.explorable import Control, Explorable, explorable
+from lstmlib.core.validate import as_float_array, check_positive_int
+from lstmlib.widgets.explorable import Control, Explorable, explorable, live_widget_html
 
-__all__ = ["xo_images", "parse_filter", "parse_image", "render_xo", "PixelGrid", "FilterBox", "xo_explorer",
-           "STATIC_POSITIONS"]
+__all__ = ["xo_images", "parse_filter", "parse_image", "xo_state", "render_xo", "PixelGrid", "FilterBox",
+           "xo_live_config", "xo_explorer", "STRIDES", "PADDINGS"]
 
 N_OUT = feature_map_size(9, 3)              # 7: the 9x9 image, 3x3 filter, stride 1, no padding
-STATIC_POSITIONS = [0, 1, 2, 3, 4, 5, 6, 7, 24, 48]   # window positions precomputed for the static book
 
 
 def xo_images() -> dict[str, np.ndarray]:
@@ -82,9 +82,33 @@ def _pool_partial(r: np.ndarray) -> np.ndarray:
     return out
 
 
-# x offset (left edge) of each panel on the one shared axis, and its label
-_PANELS = [("image", 0, 9), ("filter", 11, 3), ("products", 16, 3), ("feature map", 21, 7),
-           ("ReLU", 30, 7), ("max pool", 39, 4)]
+STRIDES, PADDINGS = (1, 2, 3), (0, 1, 2)     # the stride and padding choices the widget offers
+_GAP = 2                                      # empty columns between two panels of the kernel figure
+
+
+def xo_state(image="X", filt="diagonal \\", position: int = 0, stride: int = 1, padding: int = 0) -> dict:
+    """Everything the widget shows for one window position (row by row over the W' x W' feature map).
+
+    Returns a dict: ``n`` (W'), ``i``, ``j`` (the window's output cell), ``padded`` (W+2P, W+2P),
+    ``products`` (3, 3), ``sum``, ``mean``, ``map`` and ``relu`` (W', W'; cells after the window
+    still NaN), ``pool`` (2x2 max pooling of ``relu``, ceil mode, NaN where nothing is computed yet)
+    and ``full`` (the whole feature map). ``lstmlib-live.js`` computes the same in the browser.
+    """
+    x, f = parse_image(image), parse_filter(filt)
+    S = check_positive_int(stride, "stride S")
+    P = check_positive_int(padding, "padding P", minimum=0)
+    n = feature_map_size(x.shape[0], f.shape[0], P, S)
+    if isinstance(position, bool) or not isinstance(position, (int, np.integer)) or not 0 <= position < n * n:
+        raise ValueError(f"position must be an integer from 0 to {n * n - 1} (the {n}x{n} feature map), "
+                         f"got {position!r}")
+    i, j = divmod(int(position), n)
+    prods = window_products(x, f, i, j, S, P)
+    fm = conv2d_mean(x, f, S, P)
+    m = np.full((n, n), np.nan)
+    m.flat[:position + 1] = fm.flat[:position + 1]               # the running feature map
+    r = np.where(np.isnan(m), np.nan, np.maximum(m, 0))
+    return dict(n=n, i=i, j=j, padded=zero_pad(x, P), products=prods, sum=float(prods.sum()),
+                mean=float(prods.sum()) / f.size, map=m, relu=r, pool=_pool_partial(r), full=fm)
 
 
 def _rect(x0, y0, w, h):
@@ -92,37 +116,38 @@ def _rect(x0, y0, w, h):
            [y0 - .5, y0 - .5, y0 + h - .5, y0 + h - .5, y0 - .5, None]
 
 
-def render_xo(image="X", filt="diagonal \\", position: int = 0) -> go.Figure:
-    """The figure for one window position (0..48, row by row over the 7x7 feature map)."""
-    x, f = parse_image(image), parse_filter(filt)
-    if isinstance(position, bool) or not isinstance(position, (int, np.integer)) or not 0 <= position < N_OUT ** 2:
-        raise ValueError(f"position must be an integer from 0 to {N_OUT ** 2 - 1}, got {position!r}")
-    i, j = divmod(int(position), N_OUT)
-    prods = window_products(x, f, i, j)
-    full = conv2d_mean(x, f)
-    m = np.full((N_OUT, N_OUT), np.nan)
-    m.flat[:position + 1] = full.flat[:position + 1]           # the running feature map
-    r = np.where(np.isnan(m), np.nan, np.maximum(m, 0))
-    panels = [x, f, prods, np.round(m, 3), np.round(r, 3), np.round(_pool_partial(r), 3)]
-    traces = []
-    for (name, x0, _), z, fmt in zip(_PANELS, panels, [".0f", ".0f", ".0f", ".2f", ".2f", ".2f"]):
-        z = [[None if np.isnan(v) else (int(v) if v == int(v) else float(v)) for v in row]
-             for row in z]                                      # plain lists: compact JSON
-        traces.append(go.Heatmap(z=z, x0=x0, dx=1, y0=0, dy=1, zmin=-1, zmax=1, colorscale="RdBu",
+def render_xo(image="X", filt="diagonal \\", position: int = 0, stride: int = 1, padding: int = 0) -> go.Figure:
+    """The figure (for a kernel) of one window position: image with the window, filter, products,
+    feature map so far, its ReLU and its 2x2 max pool, side by side on one axis."""
+    s = xo_state(image, filt, position, stride, padding)
+    n, P, S = s["n"], int(padding), int(stride)
+    f = parse_filter(filt)
+    grids = [("image", s["padded"], ".0f"), ("filter", f, ".3g"), ("products", s["products"], ".3g"),
+             (f"feature map {n}x{n}", s["map"], ".2f"), ("ReLU", s["relu"], ".2f"),
+             ("max pool", s["pool"], ".2f")]
+    traces, ticks, x0 = [], [], 0
+    for name, z, fmt in grids:
+        rows = [[None if np.isnan(v) else float(v) for v in row] for row in np.asarray(z, dtype=float)]
+        traces.append(go.Heatmap(z=rows, x0=x0, dx=1, y0=0, dy=1, zmin=-1, zmax=1, colorscale="RdBu",
                                  showscale=False, texttemplate="%{z:" + fmt + "}", name=name,
                                  hovertemplate=name + " %{z}<extra></extra>"))
-    wx, wy = _rect(j, i, 3, 3)                                  # window on the image
-    cx, cy = _rect(_PANELS[3][1] + j, i, 1, 1)                  # its cell in the feature map
+        ticks.append((x0 + (len(rows) - 1) / 2, name))
+        x0 += len(rows) + _GAP
+    wx, wy = _rect(s["j"] * S, s["i"] * S, 3, 3)                 # window on the padded image
+    map_x0 = sum(len(g[1]) + _GAP for g in grids[:3])
+    cx, cy = _rect(map_x0 + s["j"], s["i"], 1, 1)                # its cell in the feature map
     traces.append(go.Scatter(x=wx + cx, y=wy + cy, mode="lines", line=dict(color="#ff7f0e", width=4),
                              hoverinfo="skip", showlegend=False))
-    total = prods.sum()
+    tall = max(len(g[1]) for g in grids)
     fig = go.Figure(traces)
     fig.update_layout(
-        title=dict(text=f"window at row {i}, column {j}: sum of the 9 products = {total:g}, "
-                        f"mean = {total:g}/9 = {total / 9:.2f}", font=dict(size=14)),
-        height=330, margin=dict(l=10, r=10, t=50, b=30), plot_bgcolor="white",
-        xaxis=dict(tickvals=[x0 + (w - 1) / 2 for _, x0, w in _PANELS], ticktext=[p[0] for p in _PANELS],
-                   showgrid=False, zeroline=False, range=[-1, 43]),
+        title=dict(text=f"W' = 1 + (9 - 3 + 2*{P})/{S} = {n}; window at row {s['i']}, column {s['j']}: "
+                        f"sum of the 9 products = {s['sum']:g}, mean = {s['sum']:g}/9 = {s['mean']:.2f}",
+                   font=dict(size=14)),
+        height=120 + 34 * tall, width=80 + 34 * (x0 - _GAP), margin=dict(l=10, r=10, t=50, b=40),
+        plot_bgcolor="white",
+        xaxis=dict(tickvals=[t for t, _ in ticks], ticktext=[t for _, t in ticks], showgrid=False,
+                   zeroline=False, range=[-1, x0 - _GAP]),
         yaxis=dict(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False, showticklabels=False))
     return fig
 
@@ -184,14 +209,56 @@ def _filter_text(f) -> str:
     return "; ".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(f))
 
 
+def xo_live_config() -> dict:
+    """The settings of the browser version of the widget: images, filters, and the starting state."""
+    def plain(a):
+        return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in np.asarray(a)]
+    images = {k: plain(v) for k, v in xo_images().items()}
+    filters = {k: plain(v) for k, v in lecture_filters().items()}
+    return dict(images=images, filters=filters, image="X", filter="diagonal \\", stride=1, padding=0, position=0,
+                strides=list(STRIDES), paddings=list(PADDINGS))
+
+
+class _XOExplorable(Explorable):
+    """The explorable with one link between controls: the window slider spans the W' x W' positions
+    of the current stride and padding."""
+
+    def update(self, **values) -> bool:
+        resized = ("stride" in values or "padding" in values) and "position" not in values
+        if resized:
+            values["position"] = 0
+        ok = super().update(**values)
+        slider = self._position_slider()
+        if ok and resized and slider is not None:
+            n = feature_map_size(9, 3, int(self.values["padding"]), int(self.values["stride"]))
+            slider.value = 0
+            slider.max = n * n - 1
+        return ok
+
+    def _position_slider(self):
+        if self._widget is None:
+            return None
+        return next((w for w in self._widget.children if isinstance(w, W.IntSlider)), None)
+
+
 def xo_explorer() -> Explorable:
-    """The explorable 'convolve X/O filters live' (see the module docstring)."""
-    images = {k: v for k, v in xo_images().items() if k != "tricky X"}
-    positions = {f"row {p // N_OUT}, col {p % N_OUT}": p for p in STATIC_POSITIONS}
-    return explorable(render_xo, [
-        Control("image", images, kind="buttons", label="image", live=PixelGrid),
+    """The explorable 'convolve X/O filters live' (see the module docstring).
+
+    In a kernel: ipywidgets calling :func:`render_xo`. In the static book: the same widget in
+    JavaScript (``lstmlib-live.js``, widget "xo"), all positions, any image, any filter.
+    """
+    ex = explorable(render_xo, [
+        Control("image", xo_images(), kind="buttons", label="image", live=PixelGrid),
         Control("filt", lecture_filters(), kind="buttons", label="filter", live=FilterBox),
-        Control("position", positions, label="window", default=0,
+        Control("stride", list(STRIDES), kind="buttons", label="stride S", static=False),
+        Control("padding", list(PADDINGS), kind="buttons", label="padding P", static=False),
+        Control("position", list(range(N_OUT ** 2)), label="window", default=0, static=False,
                 live=lambda: W.IntSlider(value=0, min=0, max=N_OUT ** 2 - 1, description="window",
                                          continuous_update=True)),
     ], title="Convolve the X/O filters: window, products, feature map, ReLU, pooling")
+    out = _XOExplorable(**{k: getattr(ex, k) for k in ("render", "controls", "title", "values")})
+    out.live_html = lambda: live_widget_html(
+        "xo", xo_live_config(), title=out.title,
+        description="A 9x9 image, a 3x3 filter and the window sliding over the image; the feature map, its "
+                    "ReLU and its max pool fill in as the window moves. This widget needs JavaScript.")
+    return out
