@@ -33,16 +33,22 @@ def as_array(z):
 
 @pytest.fixture(scope="module")
 def page(browser):
+    p = _live_page(browser, live_widget_html("xo", xo_live_config(), title="X/O"))
+    yield p
+    p.close()
+
+
+def _live_page(browser, html):
+    """A blank page holding one live widget's HTML, the book's CSS and lstmlib-live.js; p.errors collects
+    the page's JavaScript errors."""
     p = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
-    html = live_widget_html("xo", xo_live_config(), title="X/O")
     p.set_content(f"<html><head><style>{(STATIC / 'lstmlib-book.css').read_text()}</style></head>"
                   f"<body><article>{html}</article></body></html>")
     p.add_script_tag(content=(STATIC / "lstmlib-live.js").read_text())
     p.errors = errors
-    yield p
-    p.close()
+    return p
 
 
 def settings():
@@ -172,15 +178,9 @@ FIELDS = ("f", "i", "g", "o", "c", "h", "a_f", "a_i", "a_g", "a_o", "tanh_c", "h
 
 @pytest.fixture(scope="module")
 def stepper(browser):
-    p = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors = []
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
     models = {"hand-set cell": scalar_lstm(), "other": scalar_lstm(W_xf=0.25, b_o=-1.5, W_hy=2.0, b_y=0.5)}
-    html = live_widget_html("lstm_stepper", stepper_live_config(models, PRESET_SEQUENCES), title="stepper")
-    p.set_content(f"<html><head><style>{(STATIC / 'lstmlib-book.css').read_text()}</style></head>"
-                  f"<body><article>{html}</article></body></html>")
-    p.add_script_tag(content=(STATIC / "lstmlib-live.js").read_text())
-    p.errors = errors
+    p = _live_page(browser, live_widget_html("lstm_stepper", stepper_live_config(models, PRESET_SEQUENCES),
+                                             title="stepper"))
     yield p
     p.close()
 
