@@ -133,18 +133,25 @@ def test_every_reexported_name_exists():
 
 
 def test_the_api_appendix_documents_every_module_and_only_existing_ones():
-    """book/appendix/api.md holds one autodoc block per module of every folder, as
-    tools/make_api_page.py writes it (autodoc renders them from the docstrings at build time);
-    a new module without its block, or a stale block, fails here."""
+    """The API appendix (book/appendix/api.md and one api-<folder>.md per layer) holds one autodoc block per
+    module of every folder, as tools/make_api_page.py writes it (autodoc renders them from the docstrings
+    at build time), and _toc.yml lists every folder page; a new module without its block, or a stale
+    block, fails here."""
     import pkgutil
     sys.path.insert(0, str(PKG.parent / "tools"))
     import make_api_page
-    text = (PKG.parent / "book" / "appendix" / "api.md").read_text()
-    listed = re.findall(r"^   \.\. automodule:: (lstmlib\.[\w.]+)\n      :members:", text, re.M)
+    appendix = PKG.parent / "book" / "appendix"
+    expected = make_api_page.pages()
+    listed = []
+    for name, text in expected.items():
+        assert (appendix / name).read_text() == text, "run: python tools/make_api_page.py"
+        listed += re.findall(r"^   \.\. automodule:: (lstmlib\.[\w.]+)\n      :members:", text, re.M)
     modules = []
     for folder in LAYERS:
         pkg = importlib.import_module(f"lstmlib.{folder}")
         modules += [m.name for m in pkgutil.iter_modules(pkg.__path__, f"lstmlib.{folder}.")
                     if not m.name.rsplit(".", 1)[-1].startswith("_")]
-    assert sorted(listed) == sorted(modules), "run: python tools/make_api_page.py"
-    assert text == make_api_page.page(), "run: python tools/make_api_page.py"
+    assert sorted(listed) == sorted(modules) and len(listed) == len(set(listed))
+    toc = (PKG.parent / "_toc.yml").read_text()
+    for stem, *_ in make_api_page.page_names():
+        assert f"file: book/appendix/{stem}\n" in toc, f"_toc.yml lacks book/appendix/{stem}"
