@@ -56,6 +56,12 @@ def test_every_mapped_row_is_a_known_topic():
     assert not unknown, f"lecture-map rows whose id is not in {LECTURE_TOPICS.name}: {unknown}"
 
 
+def test_every_topic_has_one_row():
+    """A topic taught in two places gets one row with two links, not two rows (the map is read by id)."""
+    twice = {lid: len(lines) for lid, lines in appendix_rows().items() if len(lines) > 1}
+    assert not twice, f"topics with more than one lecture-map row: {twice}"
+
+
 def test_every_lecture_topic_is_mapped():
     missing = [i for i in lecture_ids() if i not in appendix_rows()]
     assert not missing, f"lecture topics with no row in the lecture-map appendix: {missing}"

@@ -3,6 +3,7 @@
     python tools/nbtool.py build SRC.nbsrc OUT.ipynb   # text source -> notebook (setup cell added)
     python tools/nbtool.py dump NB.ipynb > SRC.nbsrc    # notebook -> text source, for editing
     python tools/nbtool.py execute NB.ipynb [...]       # run in place as the book build does
+    python tools/nbtool.py sync SRC.nbsrc NB.ipynb      # prose-only edit: rebuild, keep the outputs
 
 The text source is plain: a line ``#%% md`` or ``#%% code`` starts a cell; tags
 follow in brackets, e.g. ``#%% code [hide-input]``. The setup cell (see
@@ -99,6 +100,30 @@ def execute(nb_path: Path, timeout: int = 600) -> float:
     return wall
 
 
+def sync(src: Path, nb_path: Path) -> None:
+    """Rebuild NB from SRC keeping NB's stored outputs, when only markdown changed.
+
+    The outputs are kept only if the code cells (source and tags) are exactly the old ones, in the
+    same order: then every cell runs in the same state as before and its outputs cannot differ.
+    Otherwise it refuses, and the notebook must be built and executed.
+    """
+    old = nbformat.read(nb_path, as_version=4)
+    tmp = nb_path.with_suffix(".sync.ipynb")
+    build(src, tmp)
+    new = nbformat.read(tmp, as_version=4)
+    tmp.unlink()
+    key = lambda nb: [(c.source, c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "code"]
+    if key(old) != key(new):
+        raise SystemExit(f"{src}: code cells changed; run build and execute instead of sync")
+    old_code = iter(c for c in old.cells if c.cell_type == "code")
+    for cell in new.cells:
+        if cell.cell_type == "code":
+            was = next(old_code)
+            cell.outputs, cell.execution_count = was.outputs, was.execution_count
+    new.metadata = old.metadata
+    nbformat.write(new, nb_path)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
@@ -108,6 +133,8 @@ def main(argv: list[str]) -> int:
         build(args[0], args[1])
     elif cmd == "dump":
         sys.stdout.write(dump(args[0]))
+    elif cmd == "sync":
+        sync(args[0], args[1])
     elif cmd == "execute":
         for nb in args:
             print(f"{nb}: {execute(nb):.1f} s", flush=True)
