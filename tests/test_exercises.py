@@ -190,3 +190,12 @@ def test_a_question_that_allows_two_forms_accepts_both_and_nothing_else():
     wrong = check("part2-washout-linear", 2 ** 9)
     assert not wrong and "Hint" in wrong.message
     assert not check("part2-temperature", 1 / EXACT["part2-temperature"])   # no other form allowed there
+
+
+def test_hints_teach_rather_than_print_the_call():
+    """A hint says what to compute, not which call returns the answer (no `fn(...)`, no `module.fn(`);
+    the mathematical functions of the book's equations (log, exp, sigma, softmax, ...) are fine."""
+    maths = r"(?!(?:log|exp|sigma|softmax|sqrt|tanh|max|min|sum)\()"
+    call = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\.[A-Za-z_][A-Za-z_0-9]*\(|\b" + maths + r"[a-z_]{3,}\([A-Za-z0-9_=, .\[\]'\"]*\)")
+    leaks = {k: e.hint for k, e in all_exercises().items() if call.search(e.hint)}
+    assert not leaks, f"hints that print a call: {leaks}"

@@ -27,7 +27,7 @@ def _fc_weights():
     return linear_params(32 * 32 * 3, 1, bias=False)      # one neuron (K = 1) on a 32x32x3 input
 
 
-@exercise("xo-mismatch", "Count the positions where the two arrays differ: np.sum(a != b).")
+@exercise("xo-mismatch", "A mismatch is a pixel where one image has +1 and the other -1; compare the two arrays position by position and count.")
 def _xo_mismatch():
     return int(np.sum(data.x_image() != data.tricky_x_image()))
 
@@ -42,7 +42,7 @@ def _conv_size_2():
     return conv.feature_map_size(7, 3, 1, 2)
 
 
-@exercise("conv-value", "Use conv.conv2d_mean(shift_image(x_image(), 0, 1), X filter) and read row 3, column 3.",
+@exercise("conv-value", "Shift the X one column to the right, slide the X filter over it (the mean of the element-wise products), and read the feature map at row 3, column 3: how many of the window's pixels still agree with the filter?",
           atol=5e-3)
 def _conv_value():
     x = data.shift_image(data.x_image(), 0, 1)

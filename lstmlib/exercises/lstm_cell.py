@@ -83,7 +83,7 @@ def _lstm_size():
 
 
 # ---------------------------------------------------------------- chapter 3
-@exercise("p3a-step-c0", "c_0 = f_0 * 0 + i_0 * g_0; run lstm_widget.unrolled(scalar_lstm(), [1.0]).", atol=5e-4)
+@exercise("p3a-step-c0", "At t = 0 the previous cell state is 0, so c_0 = i_0 * g_0: only the input gate and the candidate matter. Compute their pre-activations from the hand-set weights with h_{-1} = 0.", atol=5e-4)
 def _step_c0():
     from lstmlib.lectures.scalar_lstm import scalar_lstm, unrolled
     return float(unrolled(scalar_lstm(), [1.0]).c[0, 0, 0])
@@ -112,7 +112,7 @@ def _params_h2():
     return LSTMParams.init(1, 2, 1, rng=np.random.default_rng(0)).size
 
 
-@exercise("p3a-dbf", "Run lstm_forward on the example, squared_error, lstm_backward(dy=...); read dparams.b_f.",
+@exercise("p3a-dbf", "b_f receives, summed over the steps, dc_t * c_{t-1} * f_t * (1 - f_t). Run the chapter's forward pass, its squared-error loss and the backward pass, and read the gradient of b_f.",
           rtol=1e-4)
 def _dbf():
     from lstmlib.core.losses import squared_error

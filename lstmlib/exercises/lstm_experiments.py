@@ -23,13 +23,13 @@ def _forget_bias_needed():
     return (low + high) / 2
 
 
-@exercise("p3b-trend3", "Use experiments.naive_trend(traffic, k=3): the least-squares line through 720, 485, 366.",
+@exercise("p3b-trend3", "Fit a straight line to the last three values by least squares and extend it one hour; for three equally spaced points the slope is (last - first) / 2 and the line passes through their mean.",
           rtol=1e-4)
 def _trend3():
     return forecasting.naive_trend(traffic_lecture()[1], 3)
 
 
-@exercise("p3b-decision", "capacity_decision(current, low, high) with the interval around the last-value forecast.")
+@exercise("p3b-decision", "Build the interval around the last-value forecast from its past errors; act only when the whole interval lies above (add capacity) or below (reduce it) the current level.")
 def _decision():
     v = traffic_lecture()[1]
     errors = v[1:] - forecasting.rolling_predictions(v, range(1, 8), forecasting.naive_last)
@@ -44,7 +44,7 @@ def _lstm_params():
     return count_parameters(ex.make_model("lstm", 11, 8, 2))
 
 
-@exercise("p3b-one-word-memory", "len(harry_sally_invalid_sentences(4)): the wrong sentences of at most 4 tokens.")
+@exercise("p3b-one-word-memory", "A model that remembers only the previous word accepts any chain of allowed word pairs. List those chains of at most 4 tokens that end with '.', and keep the ones the grammar rejects.")
 def _one_word_memory():
     return len(harry_sally_invalid_sentences(4))
 

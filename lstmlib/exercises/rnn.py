@@ -35,12 +35,12 @@ def _yhat2():
     return rnn_forward(rl.counting_params(ce), ce.x).y[1, 0]
 
 
-@exercise("part2-dJdU", "Use rl.counting_gradients(rl.counting_params())['U']: the path from J(2) back to x(1) counts too.")
+@exercise("part2-dJdU", "U is used at both steps: besides the direct paths from x(t) to J(t), the path from J(2) back through h(2) and W to h(1) and x(1) adds a term.")
 def _dJdU():
     return rl.counting_gradients(rl.counting_params())["U"]
 
 
-@exercise("part2-right-iterations", "rl.train_counting(rule='right').iterations")
+@exercise("part2-right-iterations", "Train the counting example with the corrected stopping rule of the chapter and count the updates until it stops.")
 def _right_iterations():
     return rl.train_counting(rule="right").iterations
 
@@ -69,12 +69,12 @@ def _temperature():
     return float(softmax(np.array([2.0, 1.0, 0.0]) / 0.5)[0])     # charrnn.sample draws from softmax(y / T)
 
 
-@exercise("part2-spectral-radius", "np.max(np.abs(np.linalg.eigvals(W))) for the counting example's W.", rtol=1e-6)
+@exercise("part2-spectral-radius", "The spectral radius is the largest absolute value among the eigenvalues of W (a complex eigenvalue counts by its modulus).", rtol=1e-6)
 def _spectral_radius():
     return float(np.max(np.abs(np.linalg.eigvals(counting_example().W_hh))))
 
 
-@exercise("part2-steps-to-vanish", "Find the smallest t with 0.9**t < 0.01 (np.log(0.01) / np.log(0.9), rounded up).")
+@exercise("part2-steps-to-vanish", "0.9^t < 0.01 means t > log(0.01) / log(0.9): take the first integer past that bound.")
 def _steps_to_vanish():
     scalar = RNNParams(W_xh=[[1.0]], W_hh=[[0.9]], b_h=[0.0], activation="linear")
     back = last_step_gradient_norms(scalar, np.ones((100, 1, 1)))[::-1]   # back[t]: t steps before the end
