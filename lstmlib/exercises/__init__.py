@@ -135,3 +135,9 @@ from .implement import (ImplementResult, check_conv2d, check_max_pool, check_rnn
 __all__ += ["ImplementResult", "check_conv2d", "check_max_pool", "check_rnn_step", "check_rnn_step_backward",
             "check_lstm_step", "check_lstm_step_backward", "check_gru_step", "check_softmax_cross_entropy",
             "check_numerical_gradient"]
+
+from .implement_conv import (check_gradient_step, check_layer_params, check_fc_softmax,  # noqa: E402
+                             check_conv_layer, check_confusion_matrix, check_batch_norm)
+
+__all__ += ["check_gradient_step", "check_layer_params", "check_fc_softmax", "check_conv_layer",
+            "check_confusion_matrix", "check_batch_norm"]
