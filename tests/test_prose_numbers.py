@@ -20,6 +20,7 @@ PROSE = [
     # (page source, what the prose says, the value recomputed, formatted as the prose writes it)
     ("part4/src/02-gru-and-variants.nbsrc", r"$\sigma(1)^{40} \approx {}$", _sci(sigmoid(1.0) ** 40)),
     ("part4/src/02-gru-and-variants.nbsrc", r"$f_t \approx \sigma(1) = {}$", f"{sigmoid(1.0):.2f}"),
+    ("part4/src/02-gru-and-variants.nbsrc", r"makes $z_t \approx {}$ at the start", f"{sigmoid(3.0):.2f}"),
 ]
 
 

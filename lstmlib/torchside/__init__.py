@@ -31,7 +31,8 @@ from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, Sent
                    train_sentiment, predict_proba, prefix_proba, char_lm_batches, CharLSTMRun,
                    train_char_lstm, char_trace, next_char_proba, code_features, correlations, CELLS, CellRun,
                    fit_cell, BagOfWordsModel, cooccurrence_embedding, copy_embedding, SENTIMENT_GRID,
-                   SentimentResult, train_early_stopped, tune_and_repeat)
+                   SentimentResult, train_early_stopped, tune_and_repeat, CELL_RACE, cell_race_options,
+                   cell_race, load_cell_race)
 
 __all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias",
@@ -57,4 +58,5 @@ __all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from
            "bag_of_words", "SentimentModel", "sentence_batches", "train_sentiment", "predict_proba",
            "prefix_proba", "char_lm_batches", "CharLSTMRun", "train_char_lstm", "char_trace",
            "next_char_proba", "code_features", "correlations", "CELLS", "CellRun", "fit_cell", "BagOfWordsModel", "cooccurrence_embedding", "copy_embedding", "SENTIMENT_GRID",
-           "SentimentResult", "train_early_stopped", "tune_and_repeat"]
+           "SentimentResult", "train_early_stopped", "tune_and_repeat", "CELL_RACE", "cell_race_options",
+           "cell_race", "load_cell_race"]

@@ -46,6 +46,7 @@ from lstmlib.core.optim import AdamState, adam_step
 from lstmlib.core.rnn import RNNParams
 from lstmlib.torchside.bridge import LSTMModel, model_to_params, train
 from lstmlib.torchside.training import fit, seeded
+from lstmlib.torchside.memory import _orthogonal
 from lstmlib.core.validate import as_real_array, check_choice, check_instance, check_positive_int
 from lstmlib.core.variants import CoupledLSTMParams, NoForgetLSTMParams, PeepholeLSTMParams
 from lstmlib.core import losses as loss_fns
@@ -55,7 +56,7 @@ __all__ = ["tokenize", "build_word_vocab", "encode_padded", "bag_of_words", "Sen
            "cooccurrence_embedding", "copy_embedding", "SENTIMENT_GRID", "SentimentResult", "train_early_stopped",
            "tune_and_repeat", "char_lm_batches",
            "CharLSTMRun", "train_char_lstm", "char_trace", "next_char_proba", "code_features", "correlations",
-           "CELLS", "CellRun", "fit_cell"]
+           "CELLS", "CellRun", "fit_cell", "CELL_RACE", "cell_race_options", "cell_race", "load_cell_race"]
 
 PAD, UNK = "<pad>", "<unk>"
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -521,11 +522,14 @@ def _task(task, n, T, rng, n_distractors):
 
 def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, steps: int = 300,
              lr: float = 1e-2, batch: int = 32, seed: int = 0, forget_bias: float = 1.0,
+             update_bias: float = 0.0, recurrent_init: str = "uniform",
              n_distractors: int = 4, n_test: int = 500) -> CellRun:
     """Train one numpy cell on a memory task with Adam; fresh batches each step; score on a test set.
 
     kind: a key of CELLS. Init: ``Params.init`` (uniform +-1/sqrt(H)) from ``seed``, plus
-    ``forget_bias`` added to b_f of the cells that have a forget gate (lstm, peephole, coupled).
+    ``forget_bias`` added to b_f of the cells that have a forget gate (lstm, peephole, coupled),
+    ``update_bias`` added to the GRU's b_z (z_t near 1 keeps h_{t-1}), and for the vanilla RNN
+    ``recurrent_init="orthogonal"`` replaces W_hh by a random orthogonal matrix (Saxe et al. 2014).
     Loss: the last step's cross-entropy (remember_first) or squared error (adding).
     Adam (``lstmlib.core.optim.adam_step``): beta1 0.9, beta2 0.999, eps 1e-8; gradients clipped to
     global norm 1.
@@ -536,8 +540,15 @@ def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, ste
     rng = np.random.default_rng(seed)
     D, K = (2 + n_distractors, 2) if task == "remember_first" else (2, 1)
     params = CELLS[kind].init(D, check_positive_int(H, "H"), K, rng=rng)
+    check_choice(recurrent_init, "recurrent_init", ["uniform", "orthogonal"])
+    if recurrent_init == "orthogonal" and kind != "rnn":
+        raise ValueError(f"recurrent_init='orthogonal' is a recipe of the vanilla RNN only, got kind={kind!r}")
     if hasattr(params, "b_f"):
         params = dataclasses.replace(params, b_f=params.b_f + forget_bias)
+    if kind == "gru":
+        params = dataclasses.replace(params, b_z=params.b_z + update_bias)
+    if recurrent_init == "orthogonal":
+        params = dataclasses.replace(params, W_hh=_orthogonal(params.W_hh.shape[0], rng))
     loss_kind = "cross_entropy" if task == "remember_first" else "squared"
     state = AdamState.zeros_like(params)
     losses = np.empty(steps)
@@ -552,3 +563,80 @@ def fit_cell(kind: str, T: int, *, task: str = "remember_first", H: int = 8, ste
     score = float(np.mean(y.argmax(1) == target)) if task == "remember_first" else \
         float(np.mean((y - target) ** 2))
     return CellRun(kind, task, T, seed, params.size, losses, score)
+
+
+CELL_RACE = {
+    "task": "remember_first", "T": 40, "H": 8, "steps": 300, "batch": 32, "n_test": 500, "n_distractors": 4,
+    "lr_grid": [0.003, 0.01, 0.03], "tune_seeds": [100, 101], "seeds": [0, 1, 2, 3, 4],
+    # each cell's known recipes, searched like the learning rate (the best on the tuning seeds wins)
+    "options": {
+        "lstm": [{"forget_bias": 1.0}, {"forget_bias": 3.0}],
+        "peephole": [{"forget_bias": 1.0}, {"forget_bias": 3.0}],
+        "coupled": [{"forget_bias": 1.0}, {"forget_bias": 3.0}],
+        "no_forget": [{}],
+        "gru": [{"update_bias": 0.0}, {"update_bias": 3.0}],
+        "rnn": [{"recurrent_init": "uniform"}, {"recurrent_init": "orthogonal"}],
+    },
+}
+"""The fair race of IV.2: one budget and one search for every cell; ``tools/cell_race.py`` runs it.
+
+Forget-gate bias 1 or 3 for the cells with a forget gate (Gers et al. 2000; Jozefowicz et al. 2015),
+the GRU's update-gate bias 0 or 3 (z_t near 1 keeps the state; Tallec and Ollivier 2018), a uniform or
+an orthogonal W_hh for the vanilla RNN (Saxe et al. 2014). The LSTM without a forget gate has nothing
+to set."""
+
+
+def cell_race_options(kind: str, cfg: dict | None = None) -> list[dict]:
+    """Every (lr, recipe) setting searched for ``kind``: a list of dicts ``{"lr": ..., **recipe}``."""
+    cfg = CELL_RACE if cfg is None else cfg
+    check_choice(kind, "kind", list(cfg["options"]))
+    return [{"lr": lr, **opt} for opt in cfg["options"][kind] for lr in cfg["lr_grid"]]
+
+
+def cell_race(cfg: dict | None = None, kinds=None, progress: bool = True) -> dict:
+    """Run the race: for each cell, every setting on the tuning seeds, then the best one on the seeds.
+
+    The best setting has the highest mean test accuracy over the tuning seeds, ties broken by the
+    lower mean loss of the last 50 steps. Returns {kind: {"tuning": [...], "best": setting,
+    "scores": [per seed], "losses": [per seed, every step], "n_params": int}}.
+    """
+    from tqdm.auto import tqdm
+    cfg = CELL_RACE if cfg is None else cfg
+    kinds = list(cfg["options"]) if kinds is None else kinds
+    common = {k: cfg[k] for k in ("task", "H", "steps", "batch", "n_test", "n_distractors")}
+    total = sum(len(cell_race_options(k, cfg)) * len(cfg["tune_seeds"]) + len(cfg["seeds"]) for k in kinds)
+    out = {}
+    with tqdm(total=total, disable=not progress, desc="cell race") as bar:
+        for kind in kinds:
+            tuning = []
+            for setting in cell_race_options(kind, cfg):
+                runs = []
+                for s in cfg["tune_seeds"]:
+                    runs.append(fit_cell(kind, cfg["T"], seed=s, **common, **setting))
+                    bar.update()
+                tuning.append({"setting": setting, "score": float(np.mean([r.score for r in runs])),
+                               "end_loss": float(np.mean([r.losses[-50:].mean() for r in runs]))})
+            best = max(tuning, key=lambda t: (t["score"], -t["end_loss"]))["setting"]
+            runs = []
+            for s in cfg["seeds"]:
+                runs.append(fit_cell(kind, cfg["T"], seed=s, **common, **best))
+                bar.update()
+            out[kind] = {"tuning": tuning, "best": best, "scores": [r.score for r in runs],
+                         "losses": [r.losses.round(6).tolist() for r in runs], "n_params": runs[0].n_params}
+    return out
+
+
+def load_cell_race(path=None) -> dict:
+    """The results of ``tools/cell_race.py`` read from ``path`` (its JSON; default: the shipped
+    ``lstmlib/datafiles/cell_race.json``), checked for its parts: {"manifest", "config", "cells"}."""
+    import json
+    from pathlib import Path
+    from lstmlib.data.series import DATAFILES
+    path = DATAFILES / "cell_race.json" if path is None else Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must name the race's JSON file (run tools/cell_race.py), got {str(path)!r}")
+    data = json.loads(path.read_text())
+    missing = {"manifest", "config", "cells"} - set(data)
+    if missing:
+        raise ValueError(f"the race's JSON must hold manifest, config and cells, missing {sorted(missing)}")
+    return data
