@@ -17,7 +17,6 @@ F filter width, P padding, S stride. Every verdict holds counts and at most four
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,27 +101,7 @@ def _run_count_case(spec: _Spec, fn, case: _CountCase):
 
 
 def _check_counts(spec: _Spec, fn, cases: list) -> ImplementResult:
-    if not callable(fn):
-        return ImplementResult(spec.name, False, 0, 0, f"pass your function itself, e.g. check_{spec.name}"
-                                                      f"({spec.name}); got {type(fn).__name__}")
-    name = getattr(fn, "__name__", spec.name)
-    failures = []
-    for case in cases:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            out = _run_count_case(spec, fn, case)
-        if out == "notimpl":
-            return ImplementResult(spec.name, False, len(cases), len(cases),
-                                   f"not implemented yet — fill in the body of {name} "
-                                   f"(it still raises NotImplementedError).")
-        if out is not None:
-            failures.append((case, out))
-    if not failures:
-        return ImplementResult(spec.name, True, len(cases), 0, f"correct on all {len(cases)} cases ({spec.summary}).")
-    case, (msg, hint) = failures[0]
-    return ImplementResult(spec.name, False, len(cases), len(failures),
-                           f"wrong on {len(failures)} of {len(cases)} cases. First wrong case: {case.label}.\n"
-                           f"{msg}.", hint)
+    return _check(spec, fn, cases, run_case=_run_count_case)
 
 
 # ------------------------------------------------------------------------ I.1: one gradient step
