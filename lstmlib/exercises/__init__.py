@@ -135,3 +135,11 @@ from .implement import (ImplementResult, check_conv2d, check_max_pool, check_rnn
 __all__ += ["ImplementResult", "check_conv2d", "check_max_pool", "check_rnn_step", "check_rnn_step_backward",
             "check_lstm_step", "check_lstm_step_backward", "check_gru_step", "check_softmax_cross_entropy",
             "check_numerical_gradient"]
+
+# implement-it exercises of Parts II and III (sequences, whole-sequence forwards, torch's layout, clipping)
+from .implement_seq import (check_next_token_batch, check_rnn_forward, check_rnn_jacobians,  # noqa: E402
+                            check_lstm_forward, check_forget_bias, check_rolling_trend_errors, check_memory_unit,
+                            check_clip_by_global_norm)
+
+__all__ += ["check_next_token_batch", "check_rnn_forward", "check_rnn_jacobians", "check_lstm_forward",
+            "check_forget_bias", "check_rolling_trend_errors", "check_memory_unit", "check_clip_by_global_norm"]
