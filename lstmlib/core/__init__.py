@@ -3,7 +3,8 @@ validation. Imports nothing but numpy.
 """
 from .base import (sigmoid, Params, Gradients, check_input, check_trace, upstream, check_k, output_forward,
                    output_backward, ACTIVATIONS, param, Trace, Step)
-from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, global_norm, truncation_cuts,
+from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, clip_arrays_by_global_norm, global_norm,
+                   truncation_cuts,
                    gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient,
                    relative_error, gradient_check_errors)
 from .conv import (feature_map_size, pool_output_size, zero_pad, conv2d_mean, conv2d_mean_naive,
@@ -25,7 +26,8 @@ from .variants import (PeepholeLSTMParams, CoupledLSTMParams, NoForgetLSTMParams
 
 __all__ = ["perplexity", "ngram_nats_per_char", "sigmoid", "Params", "Gradients", "check_input", "check_trace", "upstream", "check_k",
            "output_forward", "output_backward", "ACTIVATIONS", "param", "Trace", "Step", "forward",
-           "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
+           "backward", "clip_by_value", "clip_by_global_norm", "clip_arrays_by_global_norm", "global_norm",
+           "truncation_cuts",
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
            "relative_error", "gradient_check_errors",
            "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",

@@ -21,7 +21,8 @@ from lstmlib.core.validate import (as_float_array, as_real_array, check_choice, 
                                    check_shape)
 from lstmlib.core.variants import VARIANTS, variant_backward, variant_forward
 
-__all__ = ["forward", "backward", "clip_by_value", "clip_by_global_norm", "global_norm", "truncation_cuts",
+__all__ = ["forward", "backward", "clip_by_value", "clip_by_global_norm", "clip_arrays_by_global_norm", "global_norm",
+           "truncation_cuts",
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
            "relative_error", "gradient_check_errors"]
 
@@ -79,6 +80,22 @@ def clip_by_global_norm(grads, max_norm: float):
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return dataclasses.replace(grads, **{n: getattr(grads, n) * scale for n in grads.names()}), norm
+
+
+def clip_arrays_by_global_norm(arrays, max_norm: float):
+    """Clip a list of gradient arrays (any shapes) by their global norm, as torch's clip_grad_norm_.
+
+    norm = sqrt of the sum of the squares of every entry of every array; each array is multiplied by
+    min(1, max_norm / norm) (by 1 when norm is 0). Returns (list of new float64 arrays, norm before
+    clipping); the arrays passed in are not changed.
+    """
+    if isinstance(arrays, np.ndarray) or not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
+        raise ValueError(f"arrays must be a non-empty list of arrays, got {type(arrays).__name__}")
+    arrs = [as_float_array(a, f"arrays[{i}]") for i, a in enumerate(arrays)]
+    max_norm = _positive(max_norm, "max_norm")
+    norm = float(np.sqrt(sum(float((a * a).sum()) for a in arrs)))
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return [a * scale for a in arrs], norm
 
 
 def _positive(value, name):

@@ -141,3 +141,11 @@ from .implement_conv import (check_gradient_step, check_layer_params, check_fc_s
 
 __all__ += ["check_gradient_step", "check_layer_params", "check_fc_softmax", "check_conv_layer",
             "check_confusion_matrix", "check_batch_norm"]
+
+# implement-it exercises of Parts II and III (sequences, whole-sequence forwards, torch's layout, clipping)
+from .implement_seq import (check_next_token_batch, check_rnn_forward, check_rnn_jacobians,  # noqa: E402
+                            check_lstm_forward, check_forget_bias, check_rolling_trend_errors, check_memory_unit,
+                            check_clip_by_global_norm)
+
+__all__ += ["check_next_token_batch", "check_rnn_forward", "check_rnn_jacobians", "check_lstm_forward",
+            "check_forget_bias", "check_rolling_trend_errors", "check_memory_unit", "check_clip_by_global_norm"]
