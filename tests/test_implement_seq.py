@@ -9,10 +9,10 @@ import torch
 
 from lstmlib.core.bptt import clip_arrays_by_global_norm
 from lstmlib.core.lstm import lstm_step
-from lstmlib.exercises import (ImplementResult, check_clip_by_global_norm, check_forget_bias, check_lstm_forward,
+from lstmlib.exercises import (check_clip_by_global_norm, check_forget_bias, check_lstm_forward,
                                check_memory_unit, check_next_token_batch, check_rnn_forward, check_rnn_jacobians,
                                check_rolling_trend_errors)
-from implement_asserts import assert_fails, text  # noqa: E402
+from implement_asserts import assert_fails  # noqa: E402
 
 
 def stub(*args):
