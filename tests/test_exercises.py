@@ -199,3 +199,18 @@ def test_hints_teach_rather_than_print_the_call():
     call = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\.[A-Za-z_][A-Za-z_0-9]*\(|\b" + maths + r"[a-z_]{3,}\([A-Za-z0-9_=, .\[\]'\"]*\)")
     leaks = {k: e.hint for k, e in all_exercises().items() if call.search(e.hint)}
     assert not leaks, f"hints that print a call: {leaks}"
+
+
+def test_every_chapter_of_parts_one_to_three_has_an_implement_it_exercise():
+    """Each chapter asks the reader to write a function and checks it with an implement-it checker
+    (a `check_<name>(my_function)` call of lstmlib.exercises' implement modules), with a solution after it."""
+    import lstmlib.exercises as ex_pkg
+    checkers = {n for n in dir(ex_pkg) if n.startswith("check_") and
+                getattr(ex_pkg, n).__module__.startswith("lstmlib.exercises.implement")}
+    book = Path(__file__).resolve().parents[1] / "book"
+    missing = []
+    for src in sorted(book.glob("part[123]/src/*.nbsrc")):
+        used = {name for name in checkers if re.search(rf"\b{name}\(\s*my_\w+", src.read_text())}
+        if not used:
+            missing.append(src.name)
+    assert not missing, f"chapters of Parts I-III without an implement-it exercise: {missing}"
