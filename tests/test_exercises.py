@@ -102,6 +102,9 @@ EXACT = {
     "p4-bilinear": (0.0 + 1.0 + 2.0 + 3.0) / 4,
     "p4-beam-candidates": 3 * 13,                                     # 3 beams x 13 target tokens
     "p4-greedy-logprob": np.log(0.6 * 0.4),
+    "p4-bilstm-params": 2 * 4 * 20 * (10 + 20 + 2) + 2 * 4 * 20 * (40 + 20 + 2),   # layer 2 reads 2H = 40
+    "p4-bigru-output-width": 32,                                       # [->h_t, <-h_t] of the top layer, 2 x 16
+    "p4-later-ceiling": (19 / 27 + 5 / 9 + 2 / 3 + 1) / 4,             # max(p, 1 - p), p = 1 - (2/3)^(3 - t)
 }
 
 # Numbers the lectures (or the book's errata, from the lectures) print, with the tolerance of their digits.

@@ -7,6 +7,8 @@ from .bptt import (forward, backward, clip_by_value, clip_by_global_norm, clip_a
                    truncation_cuts,
                    gradient_norms, last_step_gradient_norms, jacobians, spectral_norms, numerical_gradient,
                    relative_error, gradient_check_errors)
+from .deep import (GATE_COUNT, recurrent_parameter_count, hidden_for_budget, BidirectionalTrace,
+                   bidirectional_forward, stacked_forward)
 from .conv import (feature_map_size, pool_output_size, zero_pad, conv2d_mean, conv2d_mean_naive,
                    convolve_filters, window, window_products, relu, max_pool, max_pool_naive, conv2d,
                    conv2d_naive, conv1x1)
@@ -29,7 +31,8 @@ __all__ = ["perplexity", "ngram_nats_per_char", "sigmoid", "Params", "Gradients"
            "backward", "clip_by_value", "clip_by_global_norm", "clip_arrays_by_global_norm", "global_norm",
            "truncation_cuts",
            "gradient_norms", "last_step_gradient_norms", "jacobians", "spectral_norms", "numerical_gradient",
-           "relative_error", "gradient_check_errors",
+           "relative_error", "gradient_check_errors", "GATE_COUNT", "recurrent_parameter_count", "hidden_for_budget",
+           "BidirectionalTrace", "bidirectional_forward", "stacked_forward",
            "feature_map_size", "pool_output_size", "zero_pad", "conv2d_mean", "conv2d_mean_naive",
            "convolve_filters", "window", "window_products", "relu", "max_pool", "max_pool_naive", "conv2d",
            "conv2d_naive", "conv1x1", "BatchNormResult", "batch_norm2d", "embedding_forward", "embedding_backward",

@@ -1,5 +1,5 @@
 """Everything that needs torch: one training loop (training.fit), the numpy <-> torch bridge, ConvNets, text models,
-captioning, memory tasks, forecasting, sequence to sequence. Imports the core and data.
+captioning, memory tasks, forecasting, sequence to sequence, stacked and bidirectional taggers. Imports the core and data.
 """
 from .training import seeded, device, single_thread, fit, STOP
 from .bridge import (to_torch, from_torch, trace_lstm, torch_gradients, RNNModel, LSTMModel, GRUModel,
@@ -17,6 +17,7 @@ from .cnn import (XOConvNet, DigitsConvNet, ResidualBlock, InceptionBlock, Block
                   confusion_matrix, conv_params, linear_params, count_parameters, LeNet5, alexnet, vgg16,
                   resnet, ARCHITECTURES, PUBLISHED_PARAMS, formula_params, build_architecture, layer_shapes,
                   MLP)
+from .deep_rnn import DeepTagger, train_tagger, tag_accuracy, TaggingRun, tagging_experiment
 from .forecasting import (naive_last, naive_trend, rolling_predictions, residual_interval, coverage, rmse,
                           capacity_decision, Forecaster, fit_forecaster, forecast)
 from .memory import (KINDS, TASKS, Run, make_model, with_forget_bias, predict_all, predict_last, task_data,
@@ -34,7 +35,8 @@ from .text import (tokenize, build_word_vocab, encode_padded, bag_of_words, Sent
                    SentimentResult, train_early_stopped, tune_and_repeat, CELL_RACE, cell_race_options,
                    cell_race, load_cell_race)
 
-__all__ = ["seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
+__all__ = ["DeepTagger", "train_tagger", "tag_accuracy", "TaggingRun", "tagging_experiment",
+           "seeded", "device", "single_thread", "fit", "STOP", "to_torch", "from_torch", "trace_lstm", "torch_gradients", "RNNModel", "LSTMModel",
            "GRUModel", "params_to_model", "model_to_params", "train", "set_forget_bias",
            "CANVAS", "digit_captions", "caption_vocab", "encode_captions", "decode_caption", "Captioner",
            "train_captioner", "caption_accuracy", "hard_context", "affine_theta", "affine_grid",

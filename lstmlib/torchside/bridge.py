@@ -61,22 +61,31 @@ def to_torch(params, dtype=torch.float64) -> nn.Module:
     return module
 
 
-def from_torch(module: nn.Module, out: nn.Linear | None = None, activation: str = "tanh", layer: int = 0):
+def from_torch(module: nn.Module, out: nn.Linear | None = None, activation: str = "tanh", layer: int = 0,
+               reverse: bool = False):
     """numpy float64 params of one layer (default the first) of a torch.nn.RNN / LSTM / GRU
-    (+ optional nn.Linear output). Layer l > 0 reads the hidden states of layer l - 1 as its input x."""
+    (+ optional nn.Linear output). Layer l > 0 reads the hidden states of layer l - 1 as its input x
+    (of a bidirectional module: both directions' states, (T, N, 2H)). reverse: the right-to-left
+    direction of a bidirectional module (torch's ``*_reverse`` weights) instead of the left-to-right one."""
     kinds = {cls: p for p, (cls, _) in _LAYOUT.items()}
     check_instance(module, "module", tuple(kinds))
     if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < module.num_layers:
         raise ValueError(f"layer must be an integer in [0, {module.num_layers}), got {layer!r}")
-    if module.bidirectional or not module.bias or module.batch_first \
+    if not isinstance(reverse, bool) or (reverse and not module.bidirectional):
+        raise ValueError(f"reverse must be True or False, and True only for a bidirectional module, got "
+                         f"{reverse!r} for {module}")
+    if not module.bias or module.batch_first \
             or getattr(module, "proj_size", 0) or getattr(module, "nonlinearity", "tanh") != "tanh":
-        raise ValueError("module must be unidirectional, with biases, time-first, tanh, "
-                         f"no projection, got {module}")
+        raise ValueError(f"module must have biases, be time-first, tanh, with no projection, got {module}")
+    if module.bidirectional and out is not None:
+        raise ValueError(f"out must be None for a bidirectional module (its output layer reads both directions), "
+                         f"got {out}")
     P = kinds[type(module)]
     gates = _LAYOUT[P][1]
     H = module.hidden_size
     get = lambda name: getattr(module, name).detach().cpu().double().numpy()
-    w_ih, w_hh, b_ih, b_hh = (get(f"{n}_l{layer}") for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+    suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+    w_ih, w_hh, b_ih, b_hh = (get(f"{n}{suffix}") for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
     d = {}
     for k, q in enumerate(gates):
         rows = slice(k * H, (k + 1) * H)
@@ -101,6 +110,8 @@ def trace_lstm(lstm: nn.LSTM, inputs, embedding: nn.Embedding | None = None, out
     Layer l reads layer l - 1's h_t. Use it to point the book's cell colouring at your own model.
     """
     check_instance(lstm, "lstm", nn.LSTM)
+    if lstm.bidirectional:
+        raise ValueError(f"lstm must be unidirectional (use lstmlib.core.deep for bidirectional layers), got {lstm}")
     if embedding is not None:
         check_instance(embedding, "embedding", nn.Embedding)
         ids = np.asarray(inputs)
