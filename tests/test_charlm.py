@@ -72,6 +72,27 @@ def test_sampling_is_seeded_and_checks_its_input():
 
 
 
+def test_sampling_with_a_torch_generator_is_seeded_and_portable_in_float64():
+    vocab = build_vocab(TEXT)
+    model = _model(vocab.K).double()
+
+    def draw(seed, threads=1):
+        old = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            gen = torch.Generator().manual_seed(seed)
+            return charlm.sample_text(model, vocab, "to be", 60, temperature=1.5, rng=gen)
+        finally:
+            torch.set_num_threads(old)
+
+    a = draw(3)
+    assert a == draw(3) and len(a) == 60 and set(a) <= set(vocab.tokens)
+    assert a != draw(4)                                          # the generator, not torch's global one, decides
+    assert draw(3, threads=2) == a                               # float64: the thread count does not matter
+    with pytest.raises(ValueError, match="rng must be"):
+        charlm.sample_text(model, vocab, "to", 5, rng=7)
+
+
 def test_a_few_hundred_steps_learn_a_repetitive_text():
     from lstmlib.torchside.training import fit
     vocab = build_vocab(TEXT)

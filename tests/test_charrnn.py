@@ -131,3 +131,19 @@ def test_word_tokens():
     r = train_char_rnn(words, 50, rng=np.random.default_rng(0), config=CharRNNConfig(H=8, seq_length=6),
                        sample_at=(50,), sample_len=5)
     assert r.vocab.K == 5 and len(r.samples[50].split(" ")) == 5
+
+
+def test_char_rnn_nats_is_the_mean_next_character_loss():
+    p = small(seed=3)
+    ids = np.random.default_rng(4).integers(0, 5, 40)
+    h, total = np.zeros((1, 4)), 0.0
+    for t in range(39):                                          # the recurrence, step by step
+        h = np.tanh(p.W_xh[ids[t]] + h @ p.W_hh + p.b_h)
+        total -= np.log(softmax((h @ p.W_hy + p.b_y)[0])[ids[t + 1]])
+    assert charrnn.char_rnn_nats(p, ids) == pytest.approx(total / 39, rel=1e-12)
+    flat = dataclasses.replace(p, W_hy=np.zeros_like(p.W_hy), b_y=np.zeros_like(p.b_y))
+    assert charrnn.char_rnn_nats(flat, ids) == pytest.approx(np.log(5), rel=1e-12)   # uniform guess: ln K
+    with pytest.raises(ValueError, match="1-D integer"):
+        charrnn.char_rnn_nats(p, np.array([0.5, 1.0]))
+    with pytest.raises(ValueError, match=r"ids must lie in \[0, 5\)"):
+        charrnn.char_rnn_nats(p, np.array([0, 5]))

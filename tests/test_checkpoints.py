@@ -59,3 +59,23 @@ def test_held_out_loss_is_the_manifests(name):
     got = charlm.nats_per_char(ck.model, encode(ck.vocab, val[:ck.manifest["test_chars"]]))
     assert got == pytest.approx(ck.manifest["test_nats_per_char"], abs=5e-3)
     assert got < 0.7 * np.log(len(ck.vocab.tokens))             # far from guessing
+
+
+def test_float64_loading_and_sampling():
+    """dtype=float64 gives float64 weights equal to the float32 ones (both widen the same float16), and a
+    seeded torch.Generator draws the same text twice and on one or two threads."""
+    f32, f64 = charlm.load_checkpoint("shakespeare"), charlm.load_checkpoint("shakespeare", dtype=torch.float64)
+    assert all(v.dtype == torch.float64 for v in f64.model.state_dict().values() if v.is_floating_point())
+    assert all(torch.equal(v.double(), f64.model.state_dict()[k]) for k, v in f32.model.state_dict().items())
+    texts = []
+    for threads in (1, 2, 1):
+        old = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            texts.append(charlm.sample_text(f64.model, f64.vocab, "ROMEO:\n", 150, temperature=1.0,
+                                            rng=torch.Generator().manual_seed(0)))
+        finally:
+            torch.set_num_threads(old)
+    assert texts[0] == texts[1] == texts[2]
+    with pytest.raises(ValueError, match="dtype must be"):
+        charlm.load_checkpoint("shakespeare", dtype=torch.float16)

@@ -119,6 +119,17 @@ def test_members_are_independent_models(batch):
     assert not np.allclose(together[0], together[1])
 
 
+def test_members_of_a_float64_model_stay_float64(batch):
+    """A model trained in float64 (for outputs that are the same on any CPU) hands out float64 members."""
+    task, src, lengths, tgt = batch
+    model = small_model("additive", G=2).double()
+    one = model.member(1)
+    assert all(p.dtype == torch.float64 for p in one.parameters())
+    assert all(torch.equal(v, model.state_dict()[k][1:2]) for k, v in one.state_dict().items())
+    np.testing.assert_allclose(sequence_logprob(one, src, lengths, tgt)[0], sequence_logprob(model, src, lengths, tgt)[1],
+                               rtol=1e-13)
+
+
 def test_greedy_logprob_is_the_models_score_of_its_output(batch):
     task, src, lengths, tgt = batch
     model = small_model("dot", G=1)

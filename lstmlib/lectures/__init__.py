@@ -4,7 +4,7 @@ vanishing-gradient curves.
 Imports the core and data.
 """
 from .charrnn import (CharRNNConfig, CharRNNRun, init_char_rnn, char_loss_and_grads, sample, train_char_rnn,
-                      gradient_check)
+                      gradient_check, char_rnn_nats)
 from .gru_valve import pulse_gru
 from .optimiser_race import OPTIMISERS, RaceConfig, race_losses, race_grid
 from .refresher import weighted_sum, neuron_error, neuron_error_grad, gradient_step

@@ -30,7 +30,7 @@ from lstmlib.core.rnn import RNNParams, rnn_backward, rnn_forward
 from lstmlib.core.validate import as_real_array, check_instance, check_positive_int, check_shape
 
 __all__ = ["CharRNNConfig", "CharRNNRun", "init_char_rnn", "char_loss_and_grads", "sample", "train_char_rnn",
-           "gradient_check"]
+           "gradient_check", "char_rnn_nats"]
 
 SMOOTHING = 0.999
 
@@ -124,6 +124,21 @@ def sample(params: RNNParams, seed_ix: int, n: int, *, rng: np.random.Generator,
         ix = int(rng.choice(params.K, p=p))
         out[t] = ix
     return out
+
+
+def char_rnn_nats(params: RNNParams, ids) -> float:
+    """Mean cross-entropy, in nats per character, of predicting ids[1:] from ids[:-1] (T + 1,) in one
+    pass from h = 0: -(1/T) sum_t ln p(x_{t+1} | x_0..x_t). Its exponential is the perplexity."""
+    _check_params(params)
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or ids.size < 2 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids must be a 1-D integer array of at least 2 characters, got {ids.dtype} {ids.shape}")
+    if ids.min() < 0 or ids.max() >= params.K:
+        raise ValueError(f"ids must lie in [0, {params.K}), got values in [{ids.min()}, {ids.max()}]")
+    with _one_blas_thread():
+        y = rnn_forward(params, one_hot(ids[:-1, None], params.K)).y      # (T, 1, K)
+    loss, _ = softmax_cross_entropy(y, ids[1:, None])                     # summed over the T steps
+    return float(loss / (ids.size - 1))
 
 
 def _one_blas_thread():

@@ -110,7 +110,7 @@ def nats_per_char(model: CharLM, ids, T: int = 256, N: int = 64) -> float:
 
 @dataclass(frozen=True, eq=False)
 class Checkpoint:
-    """A loaded checkpoint: the model (float32, eval mode), its vocabulary and its manifest."""
+    """A loaded checkpoint: the model (float32 unless asked for float64, eval mode), its vocabulary and its manifest."""
     model: CharLM
     vocab: Vocab
     manifest: dict
@@ -135,8 +135,14 @@ def available_checkpoints(folder: Path | None = None) -> list:
     return sorted(p.stem for p in folder.glob("*.pt") if (folder / f"{p.stem}.json").exists())
 
 
-def load_checkpoint(name: str, folder: Path | None = None) -> Checkpoint:
-    """Read a checkpoint written by :func:`save_checkpoint` (``torch.load(..., weights_only=True)``)."""
+def load_checkpoint(name: str, folder: Path | None = None, *, dtype: torch.dtype = torch.float32) -> Checkpoint:
+    """Read a checkpoint written by :func:`save_checkpoint` (``torch.load(..., weights_only=True)``).
+
+    dtype: torch.float32 (fast) or torch.float64, in which the model's probabilities differ between
+    CPUs only in their last bits, so seeded samples and rounded losses are the same on any machine.
+    """
+    if dtype not in (torch.float32, torch.float64):
+        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
     folder = Path(folder) if folder is not None else CHECKPOINT_DIR
     names = available_checkpoints(folder)
     if name not in names:
@@ -145,20 +151,27 @@ def load_checkpoint(name: str, folder: Path | None = None) -> Checkpoint:
     model = CharLM(**manifest["config"])
     state = torch.load(folder / f"{name}.pt", map_location="cpu", weights_only=True)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    model.eval()
+    model.to(dtype).eval()
     return Checkpoint(model, Vocab(tuple(manifest["vocab"])), manifest)
 
 
 @torch.no_grad()
 def sample_text(model: CharLM, vocab: Vocab, prime: str, n: int, *, temperature: float = 1.0,
-                rng: np.random.Generator) -> str:
-    """``n`` characters drawn one at a time from softmax(y_t / temperature), after reading ``prime``."""
+                rng: np.random.Generator | torch.Generator) -> str:
+    """``n`` characters drawn one at a time from softmax(y_t / temperature), after reading ``prime``.
+
+    rng: a numpy Generator, or a seeded CPU ``torch.Generator`` (the draw is then ``torch.multinomial``).
+    With a float64 model (``load_checkpoint(..., dtype=torch.float64)``) the text is the same on any CPU
+    and any thread count, bar a draw landing within ~1e-15 of the edge between two characters.
+    """
     check_instance(model, "model", CharLM)
     n = check_positive_int(n, "n")
     if not isinstance(temperature, (int, float)) or isinstance(temperature, bool) or not temperature > 0:
         raise ValueError(f"temperature must be a number > 0, got {temperature!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    if not isinstance(rng, (np.random.Generator, torch.Generator)):
+        raise ValueError(f"rng must be a numpy Generator or a torch.Generator, got {type(rng).__name__}")
+    if isinstance(rng, torch.Generator) and rng.device.type != "cpu":
+        raise ValueError(f"rng must be a CPU torch.Generator, got one on {rng.device}")
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str")
     unknown = sorted(set(prime) - set(vocab.tokens))
@@ -169,8 +182,12 @@ def sample_text(model: CharLM, vocab: Vocab, prime: str, n: int, *, temperature:
     y, state = model(ids)
     out = []
     for _ in range(n):
-        p = torch.softmax(y[-1, 0].double() / temperature, dim=0).numpy()
-        k = int(rng.choice(len(p), p=p / p.sum()))
+        p = torch.softmax(y[-1, 0].double() / temperature, dim=0)
+        if isinstance(rng, torch.Generator):
+            k = int(torch.multinomial(p, 1, generator=rng))
+        else:
+            p = p.numpy()
+            k = int(rng.choice(len(p), p=p / p.sum()))
         out.append(vocab.tokens[k])
         y, state = model(torch.tensor([[k]]), state)
     return "".join(out)

@@ -81,7 +81,7 @@ class Seq2Seq(nn.Module):
         """Model g of the G as a model of its own (G = 1), with copies of its weights."""
         if isinstance(g, bool) or not isinstance(g, (int, np.integer)) or not 0 <= g < self.G:
             raise ValueError(f"g must be an integer in [0, {self.G}), got {g!r}")
-        one = Seq2Seq(**{**self.sizes, "G": 1}, attention=self.attention).to(self.b_y.device)
+        one = Seq2Seq(**{**self.sizes, "G": 1}, attention=self.attention).to(self.b_y.device, self.b_y.dtype)
         one.load_state_dict({k: v[g:g + 1].clone() for k, v in self.state_dict().items()})
         return one.eval()
 
