@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -15,12 +16,34 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 
 
+def stored_outputs_config() -> Path:
+    """_config.yml with ``execute_notebooks: "off"``, written under _build/: the pages show the outputs
+    stored in the .ipynb files (the ones nbval checks) instead of executing every notebook."""
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    text, n = re.subn(r"(?m)^(\s*execute_notebooks:)\s*\S+.*$", r'\1 "off"', text)
+    assert n == 1, "_config.yml has no execute_notebooks line"
+    # Jupyter Book reads local_extensions relative to the config file's folder: make it absolute.
+    text = re.sub(r"(?m)^(\s*lstmlib_book:)\s*(\S+)\s*$", lambda m: f"{m[1]} {ROOT / m[2]}", text)
+    out = ROOT / "_build" / "_config-stored-outputs.yml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
 def run_build() -> subprocess.CompletedProcess:
-    """The book build with warnings as errors; executed notebooks come from the cache when unchanged."""
+    """The book build with warnings as errors; executed notebooks come from the cache when unchanged.
+
+    Two switches for quick local runs (CI sets neither): ``LSTMLIB_TOC=<file>`` builds a smaller table of
+    contents, and ``LSTMLIB_STORED_OUTPUTS=1`` executes no notebook (the pages show the outputs stored in
+    the .ipynb files, which is what the executed build shows when those outputs are up to date: a few
+    minutes instead of executing every notebook).
+    """
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(ROOT), "-W", "--keep-going"]
     if os.environ.get("LSTMLIB_TOC"):  # a smaller table of contents, for quick local runs
         cmd += ["--toc", os.environ["LSTMLIB_TOC"]]
+    if os.environ.get("LSTMLIB_STORED_OUTPUTS") == "1":
+        cmd += ["--config", str(stored_outputs_config())]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
 
 

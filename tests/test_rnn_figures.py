@@ -13,10 +13,12 @@ XL, YL = ["a", "b", "c", "d"], ["b", "c", "d", "e"]
 def test_unrolled_figure_greys_out_the_future():
     fig = rf.unrolled_figure(XL, H, YL, step=1)
     h_trace = fig.data[-1]
-    assert list(h_trace.text) == ["[0.00, 0.10]", "[0.20, 0.30]", "?", "?"]
+    assert list(h_trace.text) == ["0.00<br>0.10", "0.20<br>0.30", "?", "?"]   # inside the square, a line each
     assert h_trace.marker.color[2] == rf._DIM and h_trace.marker.color[0] != rf._DIM
     loop = rf.unrolled_figure(XL, H, YL, step=2, view="loop")
-    assert len(loop.data[-1].x) == 1 and loop.data[-1].text == ("[0.40, 0.50]",)
+    assert len(loop.data[-1].x) == 1 and loop.data[-1].text == ("0.40<br>0.50",)
+    wide = rf.unrolled_figure(XL, np.arange(16.0).reshape(4, 4) / 10, YL, step=0)   # H = 4: a vector below
+    assert wide.data[-1].text[0] == "[0.00, 0.10, 0.20, 0.30]"
 
 
 def test_unrolled_explorable_updates_and_static_frames():

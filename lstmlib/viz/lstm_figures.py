@@ -91,19 +91,24 @@ def pipes_and_valves(f: float | None = None, i: float | None = None, o: float | 
     node(5.6, 5, "+", c, label="T-joint", label_dy=0.55)
     node(5.6, 3.6, "×", PALETTE["i"], label="memory valve" + fmt("i", i), label_dy=-0.75)
     node(9.0, 4.0, "tanh", c, kind="rect", r=0.25)
-    node(9.0, 3.0, "×", PALETTE["o"], label="output valve" + fmt("o", o), label_dy=-0.75)
+    node(9.0, 3.0, "×", PALETTE["o"], label=None)
+    ann.append(dict(x=9.45, y=2.3, text="output valve" + fmt("o", o), showarrow=False,    # right of the o layer
+                    font=dict(size=11, color="#444444")))
     for gx, q, t in ((3, "f", "σ"), (4.9, "i", "σ"), (6.3, "g", "tanh"), (8.1, "o", "σ")):
         node(gx, 2.2, t, PALETTE[q], kind="rect", r=0.25)
         ann.append(dict(x=gx + 0.35, y=1.5, text=f"<b>{q}</b>", showarrow=False, font=dict(color=PALETTE[q])))
     for xx, yy, text, colour in ((0.3, 5.35, "c<sub>t-1</sub>", c), (10, 5.35, "c<sub>t</sub>", c),
                                  (0.3, 1.35, "h<sub>t-1</sub>", h), (1.2, -0.15, "x<sub>t</sub>", x),
                                  (10, 3.35, "h<sub>t</sub>", h),
-                                 (2.0, 0.65, "concatenate [h<sub>t-1</sub>, x<sub>t</sub>]", "#444444"),
-                                 (9.6, 4.55, "copy", c), (7.5, 5.35, "memory pipe (cell state)", c)):
-        ann.append(dict(x=xx, y=yy, text=text, showarrow=False, font=dict(size=12, color=colour)))
+                                 (1.35, 0.6, "concatenate [h<sub>t-1</sub>, x<sub>t</sub>]", "#444444"),
+                                 (9.6, 4.55, "copy", c), (7.6, 5.5, "memory pipe<br>(cell state)", c)):
+        ann.append(dict(x=xx, y=yy, text=text, showarrow=False, font=dict(size=12, color=colour),
+                        xanchor="left" if text.startswith("concatenate") else "center"))
     fig = go.Figure(go.Scatter(x=[0, 10.3], y=[-0.4, 6], mode="markers", marker=dict(opacity=0),
                                hoverinfo="skip", showlegend=False))
-    fig.update_layout(shapes=shapes, annotations=ann, height=420, plot_bgcolor="white",
-                      margin=dict(l=10, r=10, t=40, b=10), title="The LSTM cell as pipes and valves",
-                      xaxis=dict(visible=False, range=[-0.2, 10.5]), yaxis=dict(visible=False, range=[-0.5, 6.1]))
+    # Fixed aspect ratio at 680 px; the book scales it down to a narrower column (lstmlib-plots.js).
+    fig.update_layout(shapes=shapes, annotations=ann, width=680, height=round(660 * 6.6 / 10.7) + 50,
+                      plot_bgcolor="white", margin=dict(l=10, r=10, t=40, b=10), title="The LSTM cell as pipes and valves",
+                      xaxis=dict(visible=False, range=[-0.2, 10.5], fixedrange=True),
+                      yaxis=dict(visible=False, range=[-0.5, 6.1], scaleanchor="x", scaleratio=1, fixedrange=True))
     return fig

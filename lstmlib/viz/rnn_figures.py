@@ -39,7 +39,11 @@ def unrolled_figure(x_labels, h, y_labels, step: int, view: str = "unrolled") ->
     cols = list(range(T)) if view == "unrolled" else [step]
     pos = {t: (t if view == "unrolled" else 0) for t in cols}
     on = lambda t, colour: colour if t <= step else _DIM
-    h_text = ["[" + ", ".join(f"{v:.2f}" for v in h[t]) + "]" if t <= step else "?" for t in cols]
+    # A small state is written inside its square, one component a line (a phone has ~50 px per step);
+    # a larger one below it, as a vector.
+    inside = h.shape[1] <= 3
+    h_text = [("<br>".join(f"{v:.2f}" for v in h[t]) if inside else "[" + ", ".join(f"{v:.2f}" for v in h[t]) + "]")
+              if t <= step else "?" for t in cols]
     ex, ey = [], []
     for t in cols:
         for a, b in [("x", "h"), ("h", "y")]:
@@ -63,7 +67,8 @@ def unrolled_figure(x_labels, h, y_labels, step: int, view: str = "unrolled") ->
                                  textposition="middle center", textfont=dict(color="#222222"), name=name))
     fig.add_trace(go.Scatter(x=[pos[t] for t in cols], y=[1.0] * len(cols), mode="markers+text",
                              marker=dict(size=46, symbol="square", color=[on(t, PALETTE["h"]) for t in cols]),
-                             text=h_text, textposition="bottom center", name="hidden h_t"))
+                             text=h_text, textposition="middle center" if inside else "bottom center",
+                             textfont=dict(size=10, color="#222222") if inside else None, name="hidden h_t"))
     span = (-0.6, T - 0.4) if view == "unrolled" else (-0.9, 0.9)
     fig.update_xaxes(range=span, tickvals=[pos[t] for t in cols], ticktext=[f"t={t}" for t in cols],
                      showgrid=False, zeroline=False)
