@@ -213,10 +213,6 @@ KNOWN = {
     ("book/part1/08-modern-convnets.html", 0, DESKTOP): "legend at y<0 over the 'epoch' axis titles",
     ("book/part1/08-modern-convnets.html", 1, PHONE): "legend at y<0 over the tick labels",
     ("book/part1/08-modern-convnets.html", 1, DESKTOP): "legend at y<0 over the tick labels",
-    ("book/part2/03-intuition.html", 0, PHONE): "fixed in lstmlib.viz.rnn_figures (state inside its square); "
-                                                "the stored output of II.3 predates it",
-    ("book/part3/02-building-the-lstm.html", 2, PHONE): "fixed in lstmlib.viz.lstm_figures.pipes_and_valves; "
-                                                        "the stored output of III.2 predates it",
     ("book/part3/08-what-lstms-buy.html", 1, PHONE): "two annotations placed on each other",
     ("book/part3/08-what-lstms-buy.html", 1, DESKTOP): "two annotations placed on each other",
     ("book/part4/04b-spatial-transformer.html", 0, PHONE): "a state's title wider than a phone",
