@@ -83,7 +83,7 @@ def clip_by_global_norm(grads, max_norm: float):
 
 
 def clip_arrays_by_global_norm(arrays, max_norm: float):
-    """Clip a list of gradient arrays (any shapes) by their global norm, as torch's clip_grad_norm_.
+    """Clip a list of gradient arrays (any shapes) by their global norm, as torch's ``clip_grad_norm_``.
 
     norm = sqrt of the sum of the squares of every entry of every array; each array is multiplied by
     min(1, max_norm / norm) (by 1 when norm is 0). Returns (list of new float64 arrays, norm before

@@ -448,7 +448,7 @@ def check_memory_unit(fn) -> ImplementResult:
     """Check the reader's ``fn(c, labels) -> (unit, separation)``: which cell unit best separates two labels.
 
     c (N, H) cell states, labels (N,) in {0, 1} (both present). separation (H,) has, for unit j,
-    |mean of c[:, j] over label 1 - mean over label 0| / (pooled standard deviation + 1e-8), with the
+    ``abs(mean of c[:, j] over label 1 - mean over label 0) / (pooled sd + 1e-8)``, with the
     pooled standard deviation sqrt((var_1 + var_0) / 2) and numpy's var (dividing by the count);
     unit = argmax of separation. lstmlib's answer: ``torchside.memory.memory_unit``."""
     from lstmlib.torchside.memory import memory_unit
