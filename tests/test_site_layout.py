@@ -207,14 +207,11 @@ def measure_pages(browser, server, width, paths=None):
 KNOWN = {
     ("book/front/interactive.html", 0, PHONE): "a title that wraps to 3 lines under explorable's fixed title "
                                                "position is cut at the top",
-    ("book/part1/06-hyperparameters-case-studies.html", 0, PHONE): "legend placed over the bars by the figure",
     ("book/part1/08-modern-convnets.html", 0, PHONE): "4 subplot titles 'lr = ...' too wide for a phone; "
                                                       "legend at y<0 over the 'epoch' axis titles",
     ("book/part1/08-modern-convnets.html", 0, DESKTOP): "legend at y<0 over the 'epoch' axis titles",
     ("book/part1/08-modern-convnets.html", 1, PHONE): "legend at y<0 over the tick labels",
     ("book/part1/08-modern-convnets.html", 1, DESKTOP): "legend at y<0 over the tick labels",
-    ("book/part3/08-what-lstms-buy.html", 1, PHONE): "two annotations placed on each other",
-    ("book/part3/08-what-lstms-buy.html", 1, DESKTOP): "two annotations placed on each other",
     ("book/part4/04b-spatial-transformer.html", 0, PHONE): "a state's title wider than a phone",
     ("book/part4/04b-spatial-transformer.html", 3, PHONE): "title over a subplot title",
     ("book/part4/05-sequence-to-sequence.html", 0, PHONE): "tilted category labels over the y axis' 0",
