@@ -83,6 +83,22 @@ def test_plotly_only_where_there_are_figures(build_book):
     assert with_figs >= 10
 
 
+def test_no_page_loads_font_awesome_javascript(build_book):
+    """The theme's fontawesome.js (1.5 MB, and a watcher of every change to the page) is not served: the
+    icons come from the theme's stylesheet and web fonts (test_every_page_renders checks they are drawn)."""
+    loading = [p.relative_to(SITE).as_posix() for p in [SITE / "index.html", *pages()]
+               if "fontawesome.js" in p.read_text(encoding="utf-8")]
+    assert not loading, f"pages that load fontawesome.js: {loading}"
+    assert not list(SITE.joinpath("_static").rglob("fontawesome.js"))
+
+
+# Visible Font Awesome icons that draw nothing (no glyph from the web font).
+BLANK_ICONS = """() => Array.from(document.querySelectorAll('i.fa-solid, i.fa-regular, i.fa-brands'))
+    .filter(i => i.offsetParent !== null)
+    .filter(i => { const c = getComputedStyle(i, '::before').content;
+                   return !c || c === 'none' || c === 'normal' || i.getBoundingClientRect().width < 4; })
+    .map(i => i.className)"""
+
 BUNDLE_TRACES = """() => Object.keys(Plotly.PlotSchema.get().traces)"""
 FIGURE_FACTS = """() => Array.from(document.querySelectorAll('div.plotly-graph-div')).map(gd => ({
     id: gd.id, types: (gd.data || []).map(t => t.type || 'scatter'), label: gd.getAttribute('aria-label') || '',
@@ -117,6 +133,7 @@ def test_every_page_renders(browser, server):
         problems += [f"{name}: JavaScript error: {e}" for e in errors]
         problems += [f"{name}: request to another host: {u}" for u in foreign]
         problems += [f"{name}: broken image {u}" for u in broken]
+        problems += [f"{name}: icon drawn blank: {c}" for c in page.evaluate(BLANK_ICONS)]
         if "$" in page.inner_text("article") and page.locator("mjx-container").count() == 0 \
                 and page.locator("div.math, span.math").count() > 0:
             problems.append(f"{name}: MathJax did not typeset")

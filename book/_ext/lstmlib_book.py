@@ -12,6 +12,10 @@
   toolbar settings and a text alternative for each figure.
 * Serves ``_static/lstmlib-live.js`` (widgets computed in the browser) on pages that have one, and
   ``_static/lstmlib-book.css`` on every page. No CDN anywhere.
+* Drops the theme's ``fontawesome.js`` (1.5 MB of JavaScript that turns every ``<i class="fa-...">``
+  into an inline SVG and then watches every change to the page, plotly's redraws included): the
+  theme's stylesheet already draws the same icons from its own Font Awesome web fonts (the 17 icons
+  of the header and the sidebar).
 """
 import os
 import re
@@ -25,6 +29,13 @@ STATIC = Path(__file__).resolve().parents[1] / "_static"     # book/_static: the
 ASSETS = ["lstmlib-live.js", "lstmlib-plots.js", "lstmlib-book.css", "plotly/plotly-cartesian.min.js",
           "plotly/LICENSE", "plotly/README.md"]
 _PLOT_SCRIPT = re.compile(r"<script>(\s*window\.PLOTLYENV\s*=)")
+_FONTAWESOME_JS = re.compile(r'[ \t]*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>[ \t]*\n?')
+
+
+def drop_fontawesome_js(html: str) -> str:
+    """The page without the theme's ``<script ... fontawesome.js>`` tag (its icons come from the
+    theme's CSS and web fonts)."""
+    return _FONTAWESOME_JS.sub("", html)
 
 
 def defer_figures(body: str) -> str:
@@ -46,6 +57,14 @@ def _copy_assets(app, exception):
         for name in ASSETS:
             (static / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(STATIC / name, static / name)
+        # the theme writes <script src="_static/scripts/fontawesome.js"> from its template: taken out
+        # of every page, and the file itself removed, so that no page can load it
+        for page in Path(app.outdir).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if "fontawesome.js" in text:
+                page.write_text(drop_fontawesome_js(text), encoding="utf-8")
+        for f in (static / "scripts").glob("fontawesome.js*"):
+            f.unlink()
         target = static / "mathjax"
         if not (target / "tex-chtml.js").exists():
             shutil.copytree(_mathjax_dir(), target, dirs_exist_ok=True,

@@ -71,11 +71,13 @@ def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), 
         curves.append(norms)
         shade = _COLOURS[model][used.get(model, 0) % len(_COLOURS[model])]
         used[model] = used.get(model, 0) + 1
-        traces.append(go.Scatter(x=k, y=_positive_or_none(norms), mode="lines+markers",
+        # markers on the first curve only: the overlaid ones are lines (a redraw of five curves with
+        # markers took twice as long in the static book, benchmarks/bench_redraw.py)
+        traces.append(go.Scatter(x=k, y=_positive_or_none(norms), mode="lines+markers" if n == 0 else "lines",
                                  name=f"{_setup_name(model, activation, bf)}: ||dL/dh_0|| = {_first_txt(norms[0])}",
                                  line=dict(color=shade, width=3 if n == 0 else 2,
                                            dash=None if activation == "tanh" else "dot"),
-                                 marker=dict(size=5 if n == 0 else 3)))
+                                 marker=dict(size=5)))
         if n == 0:
             traces.append(go.Scatter(x=k, y=_positive_or_none(pred), mode="lines", name="prediction rho^(T-1-k)",
                                      line=dict(color=PALETTE["x"], dash="dash")))
