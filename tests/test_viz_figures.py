@@ -182,3 +182,13 @@ def test_run_figures_bad_input(bad, message):
         viz.curves_by_lr(bad)
     with pytest.raises(ValueError, match=message):
         viz.accuracy_by_seed(bad)
+
+
+@pytest.mark.parametrize("draw", [viz.curves_by_lr, viz.accuracy_by_seed])
+def test_run_figures_keep_the_legend_under_the_axis_titles(draw):
+    """The legend hangs from the figure's bottom edge, in a margin with a row per model (on a phone each long
+    entry takes a row), not at a negative y over the axis titles and tick labels."""
+    fig = draw(_runs())
+    lg = fig.layout.legend
+    assert (lg.yref, lg.y, lg.yanchor) == ("container", 0, "bottom")
+    assert fig.layout.margin.b >= 70 + 22 * 2

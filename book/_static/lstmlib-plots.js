@@ -9,7 +9,9 @@
  * It also fits each figure to the room it has (a phone or a desktop; tests/test_site_layout.py measures
  * every figure's text at 390 and 1280 px):
  *  - a figure drawn at a fixed width wider than its column is scaled down to the column (diagrams);
- *  - on a narrow screen a legend at the right of the plot moves above it, in a row;
+ *  - on a narrow screen a legend at the right of the plot moves below it, in a row, and plotly's default
+ *    side margins shrink;
+ *  - a title of several lines anchored by its top is moved down by a line (plotly cuts its first line);
  *  - long titles wrap, in the figure and in each precomputed state of a static widget;
  *  - tick labels that would overlap are thinned (every 2nd, 3rd ... label), as are the labels under a
  *    slider, and slider labels that would be cut at the figure's edge are hidden (the slider's current
@@ -111,8 +113,11 @@
     });
     var wrapped = lines.join('<br>');
     if (wrapped === text) return;
-    if (typeof t === 'string') layout.title = {text: wrapped}; else t.text = wrapped;
+    if (typeof t === 'string') layout.title = t = {text: wrapped}; else t.text = wrapped;
     if (keepMargin) return;
+    // a title in plotly's default place is centred in the top margin: grown by a line it reaches down
+    // into what sits above the plot (subplot titles). It is hung from the figure's top instead.
+    if (t.y === undefined || t.y === 'auto') Object.assign(t, {yref: 'container', y: 1, yanchor: 'top', pad: {t: 6}});
     var extra = (wrapped.split('<br>').length - text.split('<br>').length) * size * 1.3;
     layout.margin = Object.assign({}, layout.margin || {});
     layout.margin.t = (layout.margin.t === undefined ? 100 : layout.margin.t) + extra;
@@ -168,8 +173,33 @@
     setHeight(gd, layout.height);
   }
 
+  /* plotly draws a title of two or more lines that is anchored by its top (explorable's titles, under
+     the buttons) about one line too high: its first line is cut at the figure's top edge. Such a title
+     moves down by a line (title.pad.t), in the figure and in every precomputed state. */
+  function isTopTitle(t) { return t && typeof t === 'object' && t.yref === 'container' && t.yanchor === 'top'; }
+  function padTitle(title, base) {
+    var text = title && (typeof title === 'string' ? title : title.text);
+    if (!title || typeof title !== 'object' || typeof text !== 'string') return;
+    var size = (title.font && title.font.size) || 17;
+    title.pad = Object.assign({}, title.pad, {t: base + (text.split('<br>').length > 1 ? Math.round(size) + 2 : 0)});
+  }
+
+  /* plotly's default side margins (80 px each) take 45 % of a phone's figure: on a narrow screen a figure
+     that does not set them gets 50 px and 24 px (axis labels and legends still push them wider). */
+  function narrowMargins(gd, layout) {
+    if (!layout || room(gd) >= NARROW) return;
+    var m = layout.margin = Object.assign({}, layout.margin || {});
+    if (m.l === undefined) m.l = 50;
+    if (m.r === undefined) m.r = 24;
+  }
+
   function patchFrames(gd, frames) {
-    (frames || []).forEach(function (f) { if (f && f.layout && f.layout.title) wrapTitle(gd, f.layout, true); });
+    (frames || []).forEach(function (f) {
+      if (!f || !f.layout || !f.layout.title) return;
+      wrapTitle(gd, f.layout, true);
+      if (typeof f.layout.title === 'string') f.layout.title = {text: f.layout.title};
+      if (gd && gd.__lstmlibTitlePad !== undefined) padTitle(f.layout.title, gd.__lstmlibTitlePad);
+    });
   }
 
   /* -- dark mode (pydata-sphinx-theme's data-theme="dark" on <html>) ---------------------------------
@@ -445,9 +475,14 @@
       if (layout && layout.updatemenus && layout.updatemenus.length && t && typeof t === 'object' &&
           t.yref === 'container' && !t.pad) t.pad = {t: 8};
       fastTicks(layout);
+      narrowMargins(div, layout);
       fitWidth(div, layout);
       narrowLegend(div, layout, data);
       wrapTitle(div, layout);
+      if (layout && isTopTitle(layout.title)) {
+        div.__lstmlibTitlePad = (layout.title.pad && layout.title.pad.t) || 0;
+        padTitle(layout.title, div.__lstmlibTitlePad);
+      }
       theme(div, layout);
       return newPlot.call(Plotly, gd, data, layout, cfg).then(function (div) {
         describe(div); keyboard(div);

@@ -45,8 +45,16 @@ def curves_by_lr(runs, *, title: str = "", height: int = 330) -> go.Figure:
                                      legendgroup=model, showlegend=c == 1), row=1, col=c)
         fig.update_xaxes(title_text="epoch", row=1, col=c)
     fig.update_yaxes(type="log", title_text="training loss", row=1, col=1)
-    fig.update_layout(title=title, height=height, legend=dict(orientation="h", y=-0.3))
+    fig.update_layout(title=title, **_legend_below(height, len(models)))
     return fig
+
+
+def _legend_below(height: int, rows: int) -> dict:
+    """Layout keys for a legend at the bottom of the figure, under the axis titles, with room for one row per
+    model (a phone puts each long entry on its own row): the plot area keeps ``height`` minus the margins."""
+    extra = 22 * rows
+    return dict(height=height + extra, margin=dict(b=70 + extra),
+                legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container"))
 
 
 def accuracy_by_seed(runs, *, title: str = "", height: int = 330) -> go.Figure:
@@ -66,6 +74,5 @@ def accuracy_by_seed(runs, *, title: str = "", height: int = 330) -> go.Figure:
             fig.add_trace(go.Scatter(x=[label[:1], [model]], y=[float(np.median(acc))], mode="markers",
                                      marker=dict(color=colour, symbol="line-ew-open", size=22, line=dict(width=3)),
                                      name=model, legendgroup=model, showlegend=lr == lrs[0]))
-    fig.update_layout(title=title, height=height, yaxis_title="test accuracy",
-                      legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(title=title, yaxis_title="test accuracy", **_legend_below(height + 20, len(models)))
     return fig
