@@ -84,3 +84,26 @@ def test_compare_picker_drives_the_live_widget():
     picker.boxes["GRU"].value = False
     assert "GRU" not in ex.values["compare"] and ex.last_error is None
     assert len(ex.figure().data) == 2 + len(ex.values["compare"])
+
+
+def test_y_axis_is_shared_over_rho_so_the_curves_tilt_on_a_fixed_scale():
+    """Default: for one T the y range is the same at every rho of the static slider and covers every curve
+    there; "fitted" fits the curves drawn; anything else is refused with the choices."""
+    ranges = {tuple(render_gradients(rho, 50).layout.yaxis.range) for rho in STATIC_RHOS}
+    assert len(ranges) == 1
+    lo, hi = ranges.pop()
+    for rho in STATIC_RHOS:
+        for setup in STATIC_SETUPS.values():
+            c = gradient_norm_curve(*setup[:1], rho, 50, setup[1], setup[2])
+            c = c[np.isfinite(c) & (c > 0)]
+            assert lo < np.log10(c.min()) and np.log10(c.max()) < hi
+    f_lo, f_hi = render_gradients(0.9, 50, y_axis="fitted").layout.yaxis.range
+    assert lo < f_lo and f_hi < hi
+    big_lo, big_hi = render_gradients(2.0, 50).layout.yaxis.range       # a live rho beyond the static ones
+    assert big_hi > hi and np.log10(2.0 ** 49) < big_hi
+    fig, _ = gradient_explorer().static_figure()
+    assert len({tuple(f["layout"]["yaxis"]["range"]) for f in fig["frames"]}) == len(STATIC_TS)
+    with pytest.raises(ValueError, match="y_axis must be one of"):
+        render_gradients(0.9, 50, y_axis="log")
+    ex = gradient_explorer()
+    assert ex.update(y_axis="fitted") and not ex.update(y_axis="tight") and "y_axis" in ex.last_error

@@ -14,9 +14,15 @@ Controls: rho (spectral radius), T, and the model (RNN tanh / linear, LSTM with 
 forget-gate bias b_f, GRU), several overlaid at once. Live: sliders for rho and T, any b_f,
 check boxes for the models to compare. Static book: 6 values of rho x 2 of T = 12 precomputed
 states, all five models overlaid (click a legend entry to hide or show a curve).
+
+The y axis is shared over rho by default: for a given T it spans every curve at every rho of
+``STATIC_RHOS``, so moving rho tilts the curves on a fixed scale instead of rescaling the axis
+(and the static book's slider redraws only the curves). ``y_axis="fitted"`` fits it to the curves
+drawn.
 """
 from __future__ import annotations
 
+import functools
 
 import ipywidgets as W
 import numpy as np
@@ -29,10 +35,29 @@ from lstmlib.lectures.vanishing import MODELS, _check_T, _check_rho, gradient_no
 from lstmlib.lectures.vanishing import parse_setup
 from lstmlib.lectures.vanishing import STATIC_SETUPS
 
-__all__ = ["STATIC_RHOS", "STATIC_TS", "render_gradients", "SetupPicker", "ComparePicker", "gradient_explorer"]
+__all__ = ["STATIC_RHOS", "STATIC_TS", "Y_AXES", "render_gradients", "SetupPicker", "ComparePicker", "gradient_explorer"]
 
 STATIC_RHOS = [0.5, 0.8, 0.9, 1.0, 1.1, 1.25]
 STATIC_TS = [20, 50]
+Y_AXES = {"shared over rho": "shared", "fitted to the curves": "fitted"}
+
+
+def _decades(curves) -> tuple[float, float]:
+    """log10 of the smallest and the largest finite positive value in the arrays ``curves``."""
+    vals = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves])
+    return float(np.log10(vals.min())), float(np.log10(vals.max()))
+
+
+def _prediction(rho: float, T: int) -> np.ndarray:
+    with np.errstate(over="ignore", under="ignore"):
+        return rho ** (T - 1.0 - np.arange(T))
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_decades(T: int, setups: tuple) -> tuple[float, float]:
+    """The decades every curve of ``setups`` and the prediction cover at T steps, over all of STATIC_RHOS."""
+    return _decades([gradient_norm_curve(m, rho, T, a, bf) for rho in STATIC_RHOS for (m, a, bf) in setups]
+                    + [_prediction(rho, T) for rho in STATIC_RHOS])
 
 
 def _positive_or_none(v):
@@ -50,21 +75,25 @@ def _first_txt(first) -> str:
 _COLOURS = {"RNN": (PALETTE["h"], "#e377c2"), "LSTM": (PALETTE["c"], PALETTE["f"]), "GRU": (PALETTE["g"],)}
 
 
-def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), compare=()) -> go.Figure:
+def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), compare=(),
+                     y_axis: str = "shared") -> go.Figure:
     """||dL/dh_k|| against k (log axis) beside rho^(T-1-k), for ``setup`` and every setup in ``compare``.
 
     setup: (model, activation, forget_bias) or a label of ``STATIC_SETUPS``; compare: more of them,
     drawn on the same axes (traces: setup, the prediction, then compare in order). The legend sits
     under the plot, off the curves; clicking an entry hides or shows that curve.
+    y_axis: "shared" (the range covers these curves at every rho of ``STATIC_RHOS`` and at this rho)
+    or "fitted" (the range covers the curves drawn).
     """
     rho, T = _check_rho(rho), _check_T(T)
+    if y_axis not in Y_AXES.values():
+        raise ValueError(f"y_axis must be one of {sorted(Y_AXES.values())}, got {y_axis!r}")
     if isinstance(compare, (str, bytes)) or not isinstance(compare, (tuple, list)):
         raise ValueError(f"compare must be a list of setups (labels or (model, activation, forget_bias)), "
                          f"got {compare!r}")
     setups = [parse_setup(setup)] + [parse_setup(c) for c in compare]
     k = np.arange(T)
-    with np.errstate(over="ignore", under="ignore"):
-        pred = rho ** (T - 1.0 - k)
+    pred = _prediction(rho, T)
     traces, curves, used = [], [], {}
     for n, (model, activation, bf) in enumerate(setups):
         norms = gradient_norm_curve(model, rho, T, activation, bf)
@@ -81,8 +110,10 @@ def render_gradients(rho: float = 0.9, T: int = 50, setup=("RNN", "tanh", 0.0), 
         if n == 0:
             traces.append(go.Scatter(x=k, y=_positive_or_none(pred), mode="lines", name="prediction rho^(T-1-k)",
                                      line=dict(color=PALETTE["x"], dash="dash")))
-    vals = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves] + [pred[np.isfinite(pred) & (pred > 0)]])
-    lo, hi = np.log10(vals.min()), np.log10(vals.max())
+    lo, hi = _decades(curves + [pred])
+    if y_axis == "shared":
+        s_lo, s_hi = _shared_decades(T, tuple(setups))
+        lo, hi = min(lo, s_lo), max(hi, s_hi)
     name = _setup_name(*setups[0])
     if compare:                     # the legend gives each network's ||dL/dh_0||
         text = f"{len(setups)} networks, rho = {rho:g}, T = {T}<br>prediction rho^(T-1) = {pred[0]:.2e}"
@@ -155,4 +186,5 @@ def gradient_explorer() -> Explorable:
         Control("setup", STATIC_SETUPS, label="model", kind="buttons", live=SetupPicker, static=False),
         Control("compare", {"the other four": tuple(labels[1:])}, label="compare", static=False,
                 live=ComparePicker),
+        Control("y_axis", Y_AXES, label="y axis", kind="buttons", static=False),
     ], title="Watch gradient norms vanish: ||dL/dh_k|| for a loss at the last step")
